@@ -1,0 +1,55 @@
+// Config: every tunable of the server with its default. Loaded from, in
+// increasing priority: defaults → optional TOML file → MINSHENG_* environment
+// variables → command-line flags. Domain thresholds (later issues) live here
+// too, never as literals in code. Load errors name the offending key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace minsheng {
+
+struct SecurityConfig {
+  int session_idle_minutes = 30;
+  int session_absolute_hours = 12;
+  int lockout_threshold = 5;        // failed logins
+  int lockout_minutes = 15;
+  int password_min_length = 10;
+  bool password_require_classes = true;  // at least 3 of: lower, upper, digit, symbol
+  bool totp_required_for_staff = false;  // staff roles must enrol TOTP before using the app
+  int audit_retention_days = 183;        // at least 6 months; smaller values are refused
+  // argon2id cost (libsodium opslimit / memlimit in KiB); defaults = INTERACTIVE.
+  uint64_t argon2_ops = 2;
+  uint64_t argon2_mem_kib = 65536;
+};
+
+struct Config {
+  std::string db = "sqlite:./data/minsheng.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string web_root = "web/dist";
+  std::string access_log = "-";  // "-" stdout, "" off, or a file
+  std::string log_level = "info";
+  int io_threads = 2;
+  int blocking_threads = 8;
+  int db_pool = 8;
+  size_t body_limit_bytes = 1 << 20;
+  int read_timeout_seconds = 30;
+  bool secure_cookies = false;  // set when served behind TLS
+  std::string public_base_url = "http://127.0.0.1:8080";
+  SecurityConfig security;
+
+  // Host and port of `listen`; InvalidArgument naming "listen" when malformed.
+  Result<std::pair<std::string, uint16_t>> ListenAddress() const;
+};
+
+// Reads the TOML file (if path is non-empty) and the environment over the
+// defaults. Unknown keys and bad values fail with the key's name.
+Result<Config> LoadConfig(const std::string& toml_path);
+// Applies MINSHENG_<SECTION>_<KEY> variables from env (exposed for tests).
+Result<void> ApplyEnvironment(Config& config, const std::map<std::string, std::string>& env);
+
+}  // namespace minsheng
