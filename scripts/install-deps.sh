@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs what minsheng needs to build, run and test on Debian 12.
+# Installs what minsheng needs to build, run and test on Debian 12, all from
+# Debian's archive (Node packages come later from the npm registry, per lock file).
 # Idempotent: packages already present are skipped, so a second run is quick.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config git
+  build-essential make cmake ninja-build pkg-config git ca-certificates
+  clang-format clang-tidy
   # libraries (ARCHITECTURE.md, stack)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev
@@ -22,12 +25,17 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if ! command -v node >/dev/null 2>&1; then missing+=(nodejs npm); fi
+# Any node ≥ 18 will do (Debian 12 ships 18); keep one already installed.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "install-deps: need root or sudo to apt-get install ${missing[*]}" >&2; exit 1; }
+    SUDO="sudo"
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
   # The Debian nginx/postgresql packages start system services; minsheng runs its
@@ -40,10 +48,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "install-deps: all Debian packages present"
 fi
-
-# Front-end dependencies (exact versions from web/package-lock.json).
-if [ -f web/package.json ]; then
-  if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
-    (cd web && npm ci --no-audit --no-fund --loglevel=error)
-  fi
-fi
+# The console's npm dependencies are installed by scripts/build-web.sh, the
+# test suites' by scripts/test.sh: each where it is needed, each from its lock file.

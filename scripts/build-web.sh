@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the console (web/ → web/dist) when anything in web/ changed since the
+# last build, so a second `make run` / `make test` does not pay for Vite again.
+# --force rebuilds regardless. No-op until web/package.json exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f web/package.json ]; then
+  echo "build-web: no web/package.json yet, skipping the console"
+  exit 0
+fi
+
+# Dependencies follow the lock file exactly (npm ci); only reinstall when it changed.
+if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  if [ -f web/package-lock.json ]; then
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    (cd web && npm install --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+stamp=web/dist/index.html
+if [ "${1:-}" != "--force" ] && [ -f "$stamp" ] && [ -z "$(find web \
+     \( -path web/node_modules -o -path web/dist \) -prune -o -type f -newer "$stamp" -print -quit)" ]; then
+  echo "build-web: web/dist is up to date"
+  exit 0
+fi
+(cd web && npm run build)
