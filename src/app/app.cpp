@@ -1,1 +1,58 @@
-// placeholder: filled in by its owner
+#include "app/app.h"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "audit/routes.h"
+#include "auth/routes.h"
+#include "core/version.h"
+#include "org/routes.h"
+
+namespace minsheng {
+
+const auth::Principal& CliPrincipal() {
+  static const auth::Principal kCli = [] {
+    auth::Principal p;
+    p.username = "cli";
+    p.is_system = true;
+    return p;
+  }();
+  return kCli;
+}
+
+Result<std::unique_ptr<App>> App::Open(const Config& config) {
+  auto app = std::make_unique<App>();
+  app->config = config;
+  db::Options options;
+  options.readers = config.db_pool;
+  MS_ASSIGN_OR_RETURN(app->db, db::Database::Open(config.db, options));
+  MS_ASSIGN_OR_RETURN(const int applied, db::Migrate(*app->db));
+  if (applied > 0) spdlog::info("applied {} migration(s) to {}", applied, app->db->Describe());
+  app->orgs = std::make_unique<org::OrgService>(*app->db);
+  app->auth = std::make_unique<auth::AuthService>(*app->db, config.security);
+  app->users = std::make_unique<auth::UserService>(*app->db, *app->auth, *app->orgs);
+  app->audit = std::make_unique<audit::AuditService>(*app->db);
+  app->guard = std::make_unique<auth::Guard>(*app->auth, config.secure_cookies);
+  return app;
+}
+
+void App::RegisterRoutes(http::Router& router) {
+  const std::string engine(db::EngineName(db->engine()));
+  router.Add(http::Method::kGet, "/api/v1/health", [this, engine](http::Request& req) {
+    // A cheap query proves the database answers.
+    auto conn = db->Read();
+    const bool ok = conn.ok() && (*conn)->QueryInt({"app.health", "SELECT 1"}).ok();
+    namespace json = boost::json;
+    const std::string body = json::serialize(json::object{
+        {"status", ok ? "ok" : "degraded"}, {"version", MINSHENG_VERSION}, {"database", engine}});
+    (void)req;
+    return http::Response::Json(ok ? 200 : 503, body);
+  });
+  RegisterOpenApiRoute(router);
+  auth::RegisterAuthRoutes(router, *guard, *auth, *users);
+  org::RegisterOrgRoutes(router, *guard, *orgs);
+  audit::RegisterAuditRoutes(router, *guard, *audit);
+  if (!config.web_root.empty()) router.SetFallback(http::StaticFiles(config.web_root));
+}
+
+}  // namespace minsheng

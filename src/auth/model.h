@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,36 @@ struct RoleAssignment {
   int64_t scope_org_id = 0;
   std::string scope_path;  // materialized path of the scope org: "/1/4/"
   ScopeKind scope = ScopeKind::kUnit;
+  std::string scope_org_name;
+};
+
+// A staff account (residents have none). The secret fields never leave the
+// auth module: UserJson leaves them out.
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  int64_t org_id = 0;
+  std::string org_code;
+  std::string org_name;
+  std::string org_path;
+  std::string org_level;
+  std::optional<std::string> phone;
+  std::optional<std::string> email;
+  std::string password_hash;
+  int64_t password_changed_at = 0;
+  bool must_change_password = false;
+  bool active = true;
+  int failed_logins = 0;
+  int64_t locked_until = 0;  // micros; 0 = not locked
+  std::optional<std::string> totp_secret;
+  bool totp_enabled = false;
+  int64_t totp_last_step = 0;
+  int64_t auth_version = 1;
+  int64_t version = 1;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  std::vector<RoleAssignment> roles;
 };
 
 // Who is calling. Built by the auth service from a session or API token.
@@ -69,6 +100,9 @@ struct Principal {
   std::string username;
   std::string display_name;
   int64_t org_id = 0;
+  std::string org_code;
+  std::string org_name;
+  std::string org_level;
   std::vector<RoleAssignment> roles;
   int64_t session_id = 0;     // 0 for API tokens and the CLI
   bool via_token = false;

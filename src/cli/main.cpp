@@ -1,1 +1,82 @@
-// placeholder: filled in by its owner
+// minsheng: one binary — serve | migrate | demo | user | token.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+#include "core/version.h"
+
+int main(int argc, char** argv) {
+  using minsheng::Config;
+  CLI::App app{"minsheng 民生 — public-welfare assets and performance assessment"};
+  app.set_version_flag("--version", std::string("minsheng ") + MINSHENG_VERSION);
+  app.require_subcommand(1);
+
+  std::string config_path;
+  std::map<std::string, std::string> overrides;  // config key → value from flags
+  app.add_option("--config", config_path, "TOML configuration file")->envname("MINSHENG_CONFIG");
+  auto flag = [&](CLI::App* cmd, const char* name, const char* key, const char* help) {
+    cmd->add_option_function<std::string>(name, [&overrides, key](const std::string& v) { overrides[key] = v; },
+                                          help);
+  };
+
+  auto* serve = app.add_subcommand("serve", "serve the API and the console");
+  flag(serve, "--listen", "listen", "address to listen on, host:port (default 127.0.0.1:8080)");
+  flag(serve, "--web-root", "web_root", "directory of the built console (default web/dist)");
+  flag(serve, "--access-log", "access_log", "access log: - for stdout, a file, or empty for none");
+
+  auto* migrate = app.add_subcommand("migrate", "apply database migrations");
+
+  auto* demo = app.add_subcommand("demo", "load the demo county into an empty database");
+  std::string scale = "small";
+  uint64_t seed = 1;
+  demo->add_option("--scale", scale, "small | medium | large")->check(CLI::IsMember({"small", "medium", "large"}));
+  demo->add_option("--seed", seed, "random seed (same seed, same county)");
+
+  minsheng::cli::UserArgs user_args;
+  auto* user = app.add_subcommand("user", "manage staff accounts");
+  user->require_subcommand(1);
+  auto* user_create = user->add_subcommand("create", "create a user; the password is read from standard input");
+  user_create->add_option("--username", user_args.username)->required();
+  user_create->add_option("--role", user_args.role)->required();
+  user_create->add_option("--org", user_args.org_code, "organisation code")->required();
+  user_create->add_option("--display-name", user_args.display_name);
+  auto* user_reset = user->add_subcommand("reset-password", "set a new password read from standard input");
+  user_reset->add_option("--username", user_args.username)->required();
+  auto* user_unlock = user->add_subcommand("unlock", "clear a login lockout");
+  user_unlock->add_option("--username", user_args.username)->required();
+
+  auto* token = app.add_subcommand("token", "manage API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "create an API token and print it once");
+  token_create->add_option("--username", user_args.username)->required();
+  token_create->add_option("--name", user_args.token_name);
+
+  for (auto* cmd : {serve, migrate, demo, user_create, user_reset, user_unlock, token_create}) {
+    flag(cmd, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
+  }
+
+  CLI11_PARSE(app, argc, argv);
+
+  auto loaded = minsheng::LoadConfig(config_path);
+  if (!loaded.ok()) {
+    minsheng::cli::PrintError(loaded.error());
+    return 2;
+  }
+  Config config = std::move(loaded).value();
+  for (const auto& [key, value] : overrides) {
+    if (auto r = minsheng::SetConfigValue(config, key, value); !r.ok()) {
+      minsheng::cli::PrintError(r.error());
+      return 2;
+    }
+  }
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  if (*serve) return minsheng::cli::Serve(config);
+  if (*migrate) return minsheng::cli::Migrate(config);
+  if (*demo) return minsheng::cli::Demo(config, scale, seed);
+  if (*user_create) return minsheng::cli::UserCreate(config, user_args);
+  if (*user_reset) return minsheng::cli::UserResetPassword(config, user_args);
+  if (*user_unlock) return minsheng::cli::UserUnlock(config, user_args);
+  if (*token_create) return minsheng::cli::TokenCreate(config, user_args);
+  return 2;
+}

@@ -49,6 +49,8 @@ struct Config {
 // Reads the TOML file (if path is non-empty) and the environment over the
 // defaults. Unknown keys and bad values fail with the key's name.
 Result<Config> LoadConfig(const std::string& toml_path);
+// Sets one key from text (flags use this); errors name the key.
+Result<void> SetConfigValue(Config& config, std::string_view key, std::string_view value);
 // Applies MINSHENG_<SECTION>_<KEY> variables from env (exposed for tests).
 Result<void> ApplyEnvironment(Config& config, const std::map<std::string, std::string>& env);
 

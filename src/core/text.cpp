@@ -1,5 +1,8 @@
 #include "core/text.h"
 
+#include <cctype>
+#include <cstdint>
+
 namespace minsheng {
 
 bool IsValidUtf8(std::string_view s) {
@@ -80,6 +83,16 @@ std::string Trim(std::string_view s) {
   while (size_t k = is_space_at_front(s)) s.remove_prefix(k);
   while (size_t k = is_space_at_back(s)) s.remove_suffix(k);
   return std::string(s);
+}
+
+std::string LikeContainsPattern(std::string_view q) {
+  std::string p = "%";
+  for (const char ch : q) {
+    if (ch == '%' || ch == '_' || ch == '!') p.push_back('!');
+    p.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  }
+  p.push_back('%');
+  return p;
 }
 
 std::string HexEncode(std::string_view bytes) {

@@ -15,6 +15,9 @@ size_t CodePointCount(std::string_view s);
 bool HasControlChars(std::string_view s, bool allow_newlines);
 // Removes leading and trailing ASCII and ideographic (U+3000) spaces.
 std::string Trim(std::string_view s);
+// A lower-cased LIKE pattern matching text that contains q; '!' escapes
+// the wildcards, so statements say ESCAPE '!'.
+std::string LikeContainsPattern(std::string_view q);
 // Lower-case hex of bytes.
 std::string HexEncode(std::string_view bytes);
 

@@ -36,6 +36,9 @@ struct Request {
   std::string remote_addr;  // "127.0.0.1"
   std::string request_id;   // set by the server (or from a sane X-Request-Id)
   bool tls = false;
+  // False while a non_blocking route runs on a network thread: code that
+  // would block must return Response::Defer() instead.
+  bool blocking_allowed = true;
   std::map<std::string, std::string, std::less<>> path_params;  // set by the router
 
   // Case-insensitive; empty when absent.

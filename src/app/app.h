@@ -1,0 +1,42 @@
+// App: wires the database and every module's service together and registers
+// their routes. main.cpp and the tests build one App; nothing else knows the
+// full set of modules.
+#pragma once
+
+#include <memory>
+
+#include "audit/audit.h"
+#include "auth/guard.h"
+#include "auth/service.h"
+#include "core/config.h"
+#include "db/database.h"
+#include "http/router.h"
+#include "org/service.h"
+
+namespace minsheng {
+
+struct App {
+  Config config;
+  std::unique_ptr<db::Database> db;
+  std::unique_ptr<org::OrgService> orgs;
+  std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<auth::UserService> users;
+  std::unique_ptr<audit::AuditService> audit;
+  std::unique_ptr<auth::Guard> guard;
+
+  // Opens the database named by config.db, applies pending migrations, and
+  // builds the services.
+  static Result<std::unique_ptr<App>> Open(const Config& config);
+  // Every API route, /api/v1/health, /api/v1/openapi.yaml and, when web_root
+  // is set, the console's static files.
+  void RegisterRoutes(http::Router& router);
+};
+
+// The principal the command line acts as (audited as "cli").
+const auth::Principal& CliPrincipal();
+
+// GET /api/v1/openapi.yaml (the document embedded at build time).
+void RegisterOpenApiRoute(http::Router& router);
+std::string_view OpenApiDocument();
+
+}  // namespace minsheng
