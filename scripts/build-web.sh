@@ -25,4 +25,9 @@ if [ "${1:-}" != "--force" ] && [ -f "$stamp" ] && [ -z "$(find web \
   echo "build-web: web/dist is up to date"
   exit 0
 fi
-(cd web && npm run build)
+# The console's toolchain (Vite) sets its own minimum Node; Debian 12 ships 18.
+if ! (cd web && npm run build); then
+  echo "build-web: console build failed with node $(node --version); check the 'engines'" \
+       "of web/node_modules/vite/package.json if Node is too old" >&2
+  exit 1
+fi
