@@ -214,9 +214,11 @@ export async function chooseOption(page, selectLocator, text) {
   await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
 }
 
-// Element Plus tree-select: open, then click the node with this label.
+// Element Plus tree-select (filterable): open, type the label to filter the
+// tree (which unfolds the matches), then click the node.
 export async function chooseTreeNode(page, selectLocator, label) {
   await selectLocator.click()
+  await selectLocator.locator('input').fill(label)
   await page.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: label }).first().click()
 }
 

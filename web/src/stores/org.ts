@@ -24,6 +24,10 @@ export const useOrgStore = defineStore('org', () => {
     return map
   })
 
+  // Ids to show expanded at first: the top two levels of the visible forest
+  // (region and its departments); units stay folded until asked for.
+  const initiallyExpanded = computed(() => tree.value.flatMap((r) => [r.id, ...(r.children ?? []).map((c) => c.id)]))
+
   const currentOrg = computed(() => (currentOrgId.value != null ? byId.value.get(currentOrgId.value) ?? null : null))
 
   async function load(preferredId?: number | null) {
@@ -32,8 +36,11 @@ export const useOrgStore = defineStore('org', () => {
       const res = await fetchOrgTree()
       tree.value = res.items ?? []
       loaded.value = true
+      // Default to the top of what the user may see (the whole scope), not to
+      // the user's own org: a county security officer sits in one department.
       const saved = Number(localStorage.getItem(STORAGE_KEY))
-      const candidates = [currentOrgId.value, saved || null, preferredId ?? null, tree.value[0]?.id ?? null]
+      const top = tree.value.length === 1 ? tree.value[0]!.id : null
+      const candidates = [currentOrgId.value, saved || null, top, preferredId ?? null, tree.value[0]?.id ?? null]
       currentOrgId.value = candidates.find((id) => id != null && byId.value.has(id)) ?? null
     } finally {
       loading.value = false
@@ -53,5 +60,5 @@ export const useOrgStore = defineStore('org', () => {
     localStorage.removeItem(STORAGE_KEY)
   }
 
-  return { tree, loaded, loading, currentOrgId, currentOrg, byId, load, select, reset }
+  return { tree, loaded, loading, currentOrgId, currentOrg, byId, initiallyExpanded, load, select, reset }
 })
