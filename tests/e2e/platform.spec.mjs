@@ -161,18 +161,21 @@ test('(d) switching to English and back', async () => {
     await menu.getByText('My settings').waitFor()
     await page.locator('[data-test=welcome]', { hasText: /Good (morning|afternoon|evening)/ }).waitFor()
     assert.equal(await page.evaluate(() => localStorage.getItem('minsheng.locale')), 'en')
-    // Element Plus follows too (its own strings, e.g. the empty-table text elsewhere);
-    // the choice survives a reload.
+    // The choice survives a reload.
     await page.reload()
     await menu.getByText('Organisations').waitFor()
     await page.click('[data-test=menu-orgs]')
     await page.getByRole('button', { name: 'New child' }).waitFor()
+    // Element Plus's own strings follow too: the empty text of a filtered-out tree.
+    await page.getByPlaceholder('Filter by name or code').fill('no-such-org-zzz')
+    await page.locator('[data-test=org-tree] .el-tree__empty-text', { hasText: 'No Data' }).waitFor()
     await screenshot(page, 'd1-english')
 
     await page.locator('[data-test=lang-switch]').click()
     await page.locator('[data-test=lang-zh-CN]:visible').click()
     await menu.getByText('组织机构').waitFor()
     await page.getByRole('button', { name: '新建下级' }).waitFor()
+    await page.locator('[data-test=org-tree] .el-tree__empty-text', { hasText: '暂无数据' }).waitFor()
     assert.equal(await page.evaluate(() => localStorage.getItem('minsheng.locale')), 'zh-CN')
     await screenshot(page, 'd2-back-to-chinese')
   } finally {
