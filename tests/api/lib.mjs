@@ -125,7 +125,11 @@ async function waitForPort(proc, logPath) {
 export class Server {
   constructor(url, proc, tmp, db, logPath, bin, env) {
     Object.assign(this, { url, proc, tmp, db, logPath, bin, env })
-    this.anon = new Client(this)
+  }
+
+  // A fresh client without a session (each use starts with an empty jar).
+  get anon() {
+    return new Client(this)
   }
 
   async waitHealthy() {
@@ -210,12 +214,13 @@ export class Client {
   //   headers  extra request headers
   //   lang     Accept-Language
   async request(method, path, { body, csrf = true, headers = {}, lang } = {}) {
-    const h = { ...headers }
+    const h = {}
     if (this.cookie) h.cookie = this.cookie
     if (this.token) h.authorization = `Bearer ${this.token}`
     if (csrf === true && this.csrf && !['GET', 'HEAD'].includes(method)) h['x-csrf-token'] = this.csrf
     else if (typeof csrf === 'string') h['x-csrf-token'] = csrf
     if (lang ?? this.lang) h['accept-language'] = lang ?? this.lang
+    Object.assign(h, headers)  // explicit headers win
     let payload
     if (body !== undefined) {
       payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)
