@@ -76,8 +76,14 @@ export async function startServer({ bin, webRoot }) {
   const tmp = mkdtempSync(join(tmpdir(), 'minsheng-e2e-'))
   const db = `sqlite:${join(tmp, 'e2e.db')}`
   const log = createWriteStream(join(tmp, 'server.log'))
-  runCli(bin, ['migrate', '--db', db], log)
-  runCli(bin, ['demo', '--db', db, '--scale', 'small', '--seed', '1'], log)
+  try {
+    runCli(bin, ['migrate', '--db', db], log)
+    runCli(bin, ['demo', '--db', db, '--scale', 'small', '--seed', '1'], log)
+  } catch (e) {
+    log.end()
+    rmSync(tmp, { recursive: true, force: true })
+    throw e
+  }
 
   const port = await freePort()
   const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web-root', webRoot], {
