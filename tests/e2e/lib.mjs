@@ -4,7 +4,7 @@
 // run.mjs fills `env` before any *.spec.mjs test runs.
 import { spawn, execFileSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -58,10 +58,10 @@ export async function waitForHttp(url, { timeoutMs = 30_000, proc = null } = {})
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${url} (${last})`)
 }
 
-function runCli(bin, args, logFile) {
+function runCli(bin, args, logPath) {
   try {
     const out = execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 })
-    if (logFile) logFile.write(`$ minsheng ${args.join(' ')}\n${out}\n`)
+    appendFileSync(logPath, `$ minsheng ${args.join(' ')}\n${out}\n`)
   } catch (e) {
     throw new Error(`minsheng ${args.join(' ')} failed (exit ${e.status}):\n${e.stdout ?? ''}${e.stderr ?? ''}`)
   }
@@ -75,15 +75,15 @@ export async function startServer({ bin, webRoot }) {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'minsheng-e2e-'))
   const db = `sqlite:${join(tmp, 'e2e.db')}`
-  const log = createWriteStream(join(tmp, 'server.log'))
+  const logPath = join(tmp, 'server.log')
   try {
-    runCli(bin, ['migrate', '--db', db], log)
-    runCli(bin, ['demo', '--db', db, '--scale', 'small', '--seed', '1'], log)
+    runCli(bin, ['migrate', '--db', db], logPath)
+    runCli(bin, ['demo', '--db', db, '--scale', 'small', '--seed', '1'], logPath)
   } catch (e) {
-    log.end()
     rmSync(tmp, { recursive: true, force: true })
     throw e
   }
+  const log = createWriteStream(logPath, { flags: 'a' })
 
   const port = await freePort()
   const proc = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web-root', webRoot], {
@@ -95,7 +95,7 @@ export async function startServer({ bin, webRoot }) {
   const server = {
     proc,
     tmp,
-    logPath: join(tmp, 'server.log'),
+    logPath,
     stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
     },
