@@ -272,13 +272,18 @@ export async function login(page, username, { password } = {}) {
     if (await error.isVisible()) throw new Error(`TOTP step for ${username} refused: ${await error.innerText()}`)
   }
   if (await pwChange.isVisible()) {
-    const next = `E2e-${username}-Pw#2026`
+    // Not derived from the user name: password policies may refuse that.
+    const next = `Changed#Pw-${Date.now() % 100000}`
     await page.fill('[data-test=pw-current]', pw)
     await page.fill('[data-test=pw-new]', next)
     await page.fill('[data-test=pw-confirm]', next)
     await page.click('[data-test=pw-submit]')
+    const fieldError = page.locator('.el-form-item__error')
+    await welcome.or(enrol).or(fieldError).first().waitFor()
+    if (await fieldError.first().isVisible()) {
+      throw new Error(`password change for ${username} refused: ${(await fieldError.allInnerTexts()).join('; ')}`)
+    }
     env.passwords.set(username, next)
-    await welcome.or(enrol).first().waitFor()
   }
   if (await enrol.isVisible()) {
     await enrolTotp(page, username)

@@ -146,6 +146,17 @@ test('(c) admin creates a unit; security creates a clerk in it, with field error
   } finally {
     await closeContext(sec)
   }
+
+  // The new clerk must change the initial password first, then lands home.
+  const clerk = await newPage()
+  try {
+    await login(clerk, username, { password: 'E2e-Strong#2026' })
+    assert.ok(env.passwords.has(username), 'went through the forced password change')
+    await clerk.locator('[data-test=role-tag]', { hasText: '单位资产管理员' }).waitFor()
+    await screenshot(clerk, 'c5-new-clerk-home')
+  } finally {
+    await closeContext(clerk)
+  }
 })
 
 test('(d) switching to English and back', async () => {
