@@ -448,3 +448,134 @@ describe('sessions, tokens and CSRF', () => {
     assert.equal((await c.post('/api/v1/tokens', { name: 'with csrf' })).status, 201)
   })
 })
+
+describe('scope follows changes to the tree, roles and users', () => {
+  test('moving an org moves its subtree out of the old supervisor\'s scope', async () => {
+    const admin = clients.admin
+    const parent = await admin.post('/api/v1/orgs', { parent_id: (await dir.org('SF-JYJ')).id, code: 'MX-P', name: '移动父单位', level: 'unit', org_kind: 'institution' })
+    const child = await admin.post('/api/v1/orgs', { parent_id: parent.json.id, code: 'MX-C', name: '移动子单位', level: 'unit', org_kind: 'institution' })
+    assert.equal(child.status, 201, child.describe())
+    assert.equal((await clients.edu.get(`/api/v1/orgs/${child.json.id}`)).status, 200)
+    const wjj = await dir.org('SF-WJJ')
+    const moved = await admin.post(`/api/v1/orgs/${parent.json.id}/move`, { parent_id: wjj.id })
+    assert.equal(moved.status, 200, moved.describe())
+    assert.equal(moved.json.path, `${wjj.path}${parent.json.id}/`)
+    const c2 = await admin.json(`/api/v1/orgs/${child.json.id}`)
+    assert.equal(c2.path, `${wjj.path}${parent.json.id}/${child.json.id}/`)
+    assert.equal(c2.depth, wjj.depth + 2)
+    expectProblem(assert, await clients.edu.get(`/api/v1/orgs/${child.json.id}`), 404, 'not_found')
+    expectProblem(assert, await clients.edu.get(`/api/v1/orgs/${parent.json.id}`), 404, 'not_found')
+    // Not under itself or its own descendants.
+    const loop = await admin.post(`/api/v1/orgs/${parent.json.id}/move`, { parent_id: child.json.id })
+    expectProblem(assert, loop, 400, 'validation_failed', { parent_id: 'invalid' })
+    const history = await admin.json(`/api/v1/orgs/${parent.json.id}/history`)
+    assert.equal(history.items.length, 1)
+    assert.equal(history.items[0].to_parent_id, wjj.id)
+    assert.equal(history.items[0].moved_by_name, 'admin')
+  })
+
+  test('a stale version → 409 version_conflict, nothing changed', async () => {
+    const o = await clients.admin.json(`/api/v1/orgs/${ids.sandbox}`)
+    assert.equal((await clients.admin.patch(`/api/v1/orgs/${ids.sandbox}`, { version: o.version, name: '矩阵测试单位' })).status, 200)
+    const stale = await clients.admin.patch(`/api/v1/orgs/${ids.sandbox}`, { version: o.version, name: 'stale' })
+    expectProblem(assert, stale, 409, 'version_conflict')
+    assert.equal((await clients.admin.json(`/api/v1/orgs/${ids.sandbox}`)).name, '矩阵测试单位')
+    const u = await clients.security.json(`/api/v1/users/${ids.victim}`)
+    const staleUser = await clients.security.patch(`/api/v1/users/${ids.victim}`, { version: u.version - 1, display_name: 'stale' })
+    expectProblem(assert, staleUser, 409, 'version_conflict')
+  })
+
+  test('role changes apply to open sessions and tokens at once', async () => {
+    const sec = clients.security
+    const r = await sec.post('/api/v1/users', {
+      username: 'mx-role', display_name: 'x', org_id: (await dir.org('JY-ZX-02')).id, password: PASSWORD,
+      must_change_password: false, roles: [{ role: 'unit_clerk' }],
+    })
+    const s = await srv.login('mx-role', PASSWORD)
+    const tok = (await s.post('/api/v1/tokens', { name: 't' })).json.token
+    assert.equal((await s.get('/api/v1/users')).status, 200)
+    assert.equal((await sec.put(`/api/v1/users/${r.json.id}/roles`, { roles: [{ role: 'custodian' }] })).status, 200)
+    expectProblem(assert, await s.get('/api/v1/users'), 403, 'forbidden')
+    expectProblem(assert, await srv.bearer(tok).get('/api/v1/users'), 403, 'forbidden')
+    assert.deepEqual((await s.json('/api/v1/me')).permissions, ['asset.read', 'org.read'])
+    // Deactivation ends sessions and tokens.
+    const u = await sec.json(`/api/v1/users/${r.json.id}`)
+    assert.equal((await sec.patch(`/api/v1/users/${r.json.id}`, { version: u.version, active: false })).status, 200)
+    expectProblem(assert, await s.get('/api/v1/me'), 401, 'unauthenticated')
+    expectProblem(assert, await srv.bearer(tok).get('/api/v1/me'), 401, 'unauthenticated')
+  })
+
+  test('role assignment rules: separated roles stand alone, unit roles cover the own unit, not oneself', async () => {
+    const sec = clients.security
+    const target = `/api/v1/users/${ids.victim}/roles`
+    for (const roles of [[{ role: 'auditor' }, { role: 'custodian' }], [{ role: 'system_admin' }, { role: 'security_admin' }]]) {
+      expectProblem(assert, await sec.put(target, { roles }), 400, 'validation_failed', { roles: 'separation' })
+    }
+    const school1 = await dir.org('JY-ZX-01')
+    expectProblem(assert, await sec.put(target, { roles: [{ role: 'unit_clerk', scope_org_id: school1.id }] }), 400,
+      'validation_failed', { 'roles[0].scope_org_id': 'invalid' })
+    expectProblem(assert, await sec.put(target, { roles: [{ role: 'edu_boss' }] }), 400, 'validation_failed', { 'roles[0].role': 'invalid' })
+    expectProblem(assert, await sec.put(target, { roles: [{ role: 'expert', scope_org_id: 987654 }] }), 400,
+      'validation_failed', { 'roles[0].scope_org_id': 'not_found' })
+    expectProblem(assert, await sec.put(target, { roles: [{ role: 'custodian' }, { role: 'custodian' }] }), 400,
+      'validation_failed', { 'roles[1].role': 'duplicate' })
+    expectProblem(assert, await sec.put(`/api/v1/users/${clients.security.me.id}/roles`, { roles: [{ role: 'auditor' }] }), 400,
+      'validation_failed', { roles: 'self' })
+    const me = await sec.json(`/api/v1/users/${clients.security.me.id}`)
+    expectProblem(assert, await sec.patch(`/api/v1/users/${me.id}`, { version: me.version, active: false }), 400,
+      'validation_failed', { active: 'self' })
+    const ok = await sec.put(target, { roles: [{ role: 'expert', scope_org_id: (await dir.org('SF-JYJ')).id }, { role: 'custodian' }] })
+    assert.equal(ok.status, 200, ok.describe())
+    assert.deepEqual(ok.json.roles.map((x) => `${x.role}:${x.scope}`).sort(), ['custodian:unit', 'expert:subtree'])
+  })
+
+  test('a unit clerk moved to another unit no longer reaches the old unit', {
+    todo: 'server bug: PATCH /users/{id} {org_id} keeps unit-scoped roles anchored at the old unit',
+  }, async () => {
+    const sec = clients.security
+    const school2 = await dir.org('JY-ZX-02')
+    const school3 = await dir.org('JY-ZX-03')
+    const r = await sec.post('/api/v1/users', {
+      username: 'mx-mover', display_name: 'x', org_id: school2.id, password: PASSWORD,
+      must_change_password: false, roles: [{ role: 'unit_clerk' }],
+    })
+    assert.equal(r.status, 201, r.describe())
+    const moved = await sec.patch(`/api/v1/users/${r.json.id}`, { version: r.json.version, org_id: school3.id })
+    if (moved.status === 400) return  // refusing the move while unit roles point elsewhere is fine too
+    assert.equal(moved.status, 200, moved.describe())
+    for (const role of moved.json.roles) {
+      assert.notEqual(role.scope_org_id, school2.id, `unit role ${role.role} still anchored at the old unit: ${moved.text}`)
+    }
+    const s = await srv.login('mx-mover', PASSWORD)
+    expectProblem(assert, await s.get(`/api/v1/orgs/${school2.id}`), 404, 'not_found')
+  })
+
+  test('paging through a two-root scope gives every visible org once', async () => {
+    const sec = clients.security
+    const jyj = await dir.org('SF-JYJ')
+    const wjj = await dir.org('SF-WJJ')
+    await sec.post('/api/v1/users', {
+      username: 'mx-two', display_name: 'x', org_id: jyj.id, password: PASSWORD, must_change_password: false,
+      roles: [{ role: 'dept_supervisor', scope_org_id: jyj.id }, { role: 'dept_supervisor', scope_org_id: wjj.id }],
+    })
+    const s = await srv.login('mx-two', PASSWORD)
+    const seen = []
+    let cursor = ''
+    for (let i = 0; i < 100; i++) {
+      const r = await s.json(`/api/v1/orgs?limit=9${cursor ? `&cursor=${cursor}` : ''}`)
+      seen.push(...r.items)
+      if (!r.next_cursor) break
+      cursor = r.next_cursor
+    }
+    const ids2 = seen.map((o) => o.id)
+    assert.equal(new Set(ids2).size, ids2.length, 'no org twice')
+    assert.ok(seen.every((o) => o.path.startsWith(jyj.path) || o.path.startsWith(wjj.path)))
+    const tree = (await s.json('/api/v1/orgs/tree')).items
+    assert.deepEqual(tree.map((o) => o.code).sort(), ['SF-JYJ', 'SF-WJJ'])
+    const count = (nodes) => nodes.reduce((n, x) => n + 1 + count(x.children), 0)
+    assert.equal(count(tree), seen.length)
+    const admin = (await clients.admin.json('/api/v1/orgs/tree')).items
+    const under = (nodes, acc = []) => { for (const n of nodes) { if (n.path.startsWith(jyj.path) || n.path.startsWith(wjj.path)) acc.push(n.id); under(n.children, acc) } return acc }
+    assert.deepEqual(ids2.slice().sort((a, b) => a - b), under(admin).sort((a, b) => a - b))
+  })
+})
