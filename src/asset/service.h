@@ -1,0 +1,153 @@
+// AssetService: the rules and workflows of asset cards (资产卡片) — register,
+// edit, assign (交接), relocate, idle / back in use — plus finding cards and
+// the dashboard rollups. Every state change goes through lifecycle.h's
+// Transition(); every write commits in one transaction together with its
+// asset_events row, its audit row and the asset_rollups deltas.
+//
+// The importer (exchange/) uses the bulk path:
+//
+//   auto tx = db.Write();
+//   dirs.ResolveOrCreate(*tx, caller, org_id, names)       // directory_service.h
+//   auto ctx = assets.LoadValidationContext(*tx, org_id)    // once per unit
+//   for each row: AssetService::ValidateInput(row, *ctx)    // report errors
+//   assets.RegisterMany(*tx, caller, org_id, rows, opts)    // in chunks
+//   tx.Commit()
+//
+// Scoping: a caller sees the cards of the orgs in its asset.read scope and
+// nothing else; a card outside it is NotFound (404), never Forbidden, and is
+// absent from lists, totals, histories and stats.
+//
+// Thread-safe: holds the thread-safe Database and services; ValidationContext
+// is per caller and not thread-safe.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "asset/category.h"
+#include "asset/lifecycle.h"
+#include "asset/model.h"
+#include "auth/model.h"
+#include "core/result.h"
+#include "db/database.h"
+#include "org/service.h"
+
+namespace minsheng::asset {
+
+// Settings of the asset register (Config::asset).
+struct AssetSettings {
+  std::string public_base_url = "http://127.0.0.1:8080";  // QR payload = <base>/a/<number>
+  DepreciationStart depreciation_start = DepreciationStart::kSameMonth;
+};
+
+// What validation needs besides the input: the owning unit, today's date in
+// Asia/Shanghai, the unit's active directory entries, and the categories
+// (looked up once per distinct code and remembered). Build it once per unit
+// with AssetService::LoadValidationContext; tests may fill it by hand.
+// Not thread-safe.
+class ValidationContext {
+ public:
+  using CategoryLookup = std::function<std::optional<Category>(std::string_view code)>;
+
+  ValidationContext() = default;
+  ValidationContext(int64_t unit_id, Date today_date, CategoryLookup lookup)
+      : org_id(unit_id), today(today_date), lookup_(std::move(lookup)) {}
+
+  int64_t org_id = 0;
+  Date today;
+  std::unordered_set<int64_t> departments;  // active, of org_id
+  std::unordered_set<int64_t> staff;
+  std::unordered_set<int64_t> locations;
+
+  // The category with this code (2022 or legacy 2010 code); null when none.
+  const Category* FindCategory(std::string_view code);
+
+ private:
+  CategoryLookup lookup_;
+  std::unordered_map<std::string, std::optional<Category>> memo_;
+};
+
+// Options of one RegisterMany call.
+struct BatchOptions {
+  std::string batch_id;     // e.g. the import job id; recorded in events and audit
+  std::string note;         // recorded on each register event
+};
+
+struct BatchResult {
+  int64_t count = 0;
+  Fen total_value;
+  std::vector<std::string> numbers;  // in input order
+};
+
+class AssetService {
+ public:
+  AssetService(db::Database& db, CategoryService& categories, org::OrgService& orgs, AssetSettings settings);
+
+  // ---- validation (pure: reads only the input and the context) -----------
+
+  // Field errors of one card input for a new card (empty when valid). Field
+  // names are CardInput's ("original_value", "ext.vin"); messages zh and en.
+  static std::vector<FieldError> ValidateInput(const CardInput& input, ValidationContext& ctx);
+  // The context for cards of org_id, read on c (inside the caller's
+  // transaction when directories were just added). NotFound for an unknown
+  // org; InvalidArgument when the org may not own assets (a region).
+  Result<ValidationContext> LoadValidationContext(db::Connection& c, int64_t org_id);
+
+  // ---- writes (asset.write on the owning org) ----------------------------
+
+  // Registers one card: validates, allocates the number, writes the card, its
+  // register event, the rollup delta and the audit row in one transaction.
+  Result<Card> Register(const auth::Caller& caller, int64_t org_id, const CardInput& input);
+  // Bulk registration inside the caller's open transaction (all or nothing:
+  // on any error nothing of this call is written and the caller must roll
+  // back). Validates every input (errors named "rows[i].field", i = index in
+  // inputs), allocates all serials in one step, inserts with prepared
+  // statements, updates the rollups by aggregate deltas, writes one register
+  // event per card and one audit row for the call. Call it in chunks (e.g.
+  // 10,000 inputs) to bound memory; chunks may share one transaction.
+  Result<BatchResult> RegisterMany(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
+                                   const std::vector<CardInput>& inputs, const BatchOptions& options = {});
+  // PATCH semantics with optimistic locking: Conflict "version_conflict"
+  // when patch.version is stale; validation as for a new card on the result.
+  Result<Card> Edit(const auth::Caller& caller, std::string_view number, const CardPatch& patch);
+  // 交接: custodian / department / manager; the event keeps before, after and note.
+  Result<Card> Assign(const auth::Caller& caller, std::string_view number, const Assignment& a);
+  Result<Card> Relocate(const auth::Caller& caller, std::string_view number, const Relocation& r);
+  // Conflict "invalid_transition" (409) when the state does not allow it.
+  Result<Card> MarkIdle(const auth::Caller& caller, std::string_view number, const StateChange& c);
+  Result<Card> BackInUse(const auth::Caller& caller, std::string_view number, const StateChange& c);
+
+  // ---- reads (asset.read; out of scope = NotFound) ----------------------
+
+  Result<Card> Get(const auth::Principal& who, std::string_view number);
+  // Accepts "<public_base_url>/a/<number>", any URL ending in /a/<number>,
+  // or the bare number.
+  Result<Card> GetByQr(const auth::Principal& who, std::string_view payload);
+  Result<std::vector<CardEvent>> History(const auth::Principal& who, std::string_view number);
+  Result<CardPage> List(const auth::Principal& who, const CardFilter& filter);
+  Result<Stats> Statistics(const auth::Principal& who, const StatsQuery& query);
+
+  // Accumulated depreciation and net value of a card at a date.
+  CardValueAt ValueAt(const Card& card, Date at) const;
+  // "<public_base_url>/a/<number>".
+  std::string QrPayload(const Card& card) const;
+  const AssetSettings& settings() const { return settings_; }
+
+ private:
+  db::Database& db_;
+  CategoryService& categories_;
+  org::OrgService& orgs_;
+  AssetSettings settings_;
+};
+
+// The JSON form of a card for the API and the audit log (without the
+// computed values; routes add depreciation and QR).
+std::string CardJson(const Card& c);
+std::string CardExtJson(const CardExt& e);
+
+}  // namespace minsheng::asset
