@@ -579,3 +579,28 @@ describe('duplicates', () => {
     })
   })
 })
+
+describe('language and request id', () => {
+  test('Accept-Language: English only when the top preference is English', async () => {
+    const cases = [
+      ['', 'zh'], ['zh-CN,zh;q=0.9,en;q=0.8', 'zh'], ['en;q=0.1, zh;q=0.9', 'zh'], ['EN-us', 'en'],
+      ['en-GB,en;q=0.9', 'en'], ['fr-FR', 'zh'], ['de;q=0.5, en;q=0.8', 'en'], ['*', 'zh'],
+    ]
+    for (const [lang, want] of cases) {
+      const r = await srv.anon.request('POST', '/api/v1/auth/login', { body: '{', headers: lang ? { 'accept-language': lang } : {} })
+      expectProblem(assert, r, 400, 'malformed_json')
+      assert.equal(r.json.title, want === 'en' ? 'The request body is not valid JSON' : '请求内容不是有效的 JSON', `Accept-Language: ${lang}`)
+    }
+  })
+
+  test('a sane X-Request-Id is echoed, anything else is replaced', async () => {
+    const ok = await srv.anon.get('/api/v1/health', { headers: { 'x-request-id': 'abc-123_X.y' } })
+    assert.equal(ok.requestId, 'abc-123_X.y')
+    for (const bad of ['<script>', 'a'.repeat(65), "'; DROP TABLE audit_log; --", 'a b']) {
+      const r = await srv.anon.get('/api/v1/orgs', { headers: { 'x-request-id': bad } })
+      assert.notEqual(r.requestId, bad)
+      assert.match(r.requestId, /^[A-Za-z0-9._-]{1,64}$/)
+      assert.equal(r.json.request_id, r.requestId)
+    }
+  })
+})

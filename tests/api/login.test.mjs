@@ -7,7 +7,8 @@
 // second server runs with security.session_idle_minutes=1; its sessions are
 // opened first and checked last, so the one wait of a little over 60 s
 // overlaps with the other tests. The same server runs with
-// security.totp_required_for_staff=true for the enrolment checks.
+// security.totp_required_for_staff=true for the enrolment checks and with
+// security.lockout_minutes=1 to see a lock run out in the same wait.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -20,16 +21,24 @@ let srv
 let idleSrv
 let dir
 const c = {}
-const idle = { a: null, b: null, t0: 0, bTouchedAt: 0 }
+const idle = { a: null, b: null, t0: 0, bTouchedAt: 0, lock: null }
 
 before(async () => {
   ;[srv, idleSrv] = await Promise.all([
     startServer(),
-    startServer({ extraEnv: { MINSHENG_SECURITY_SESSION_IDLE_MINUTES: '1', MINSHENG_SECURITY_TOTP_REQUIRED_FOR_STAFF: 'true' } }),
+    startServer({
+      extraEnv: {
+        MINSHENG_SECURITY_SESSION_IDLE_MINUTES: '1',
+        MINSHENG_SECURITY_TOTP_REQUIRED_FOR_STAFF: 'true',
+        MINSHENG_SECURITY_LOCKOUT_MINUTES: '1',
+      },
+    }),
   ])
   idle.a = await idleSrv.login('custodian')
   idle.b = await idleSrv.login('steward')
   idle.t0 = Date.now()
+  // Lock oversight now; the one-minute lock has run out by the end of the file.
+  for (let i = 0; i < 5; i++) idle.lock = await idleSrv.anon.login('oversight', 'Wrong@Pass0000')
   for (const u of ['security', 'admin']) c[u] = await srv.login(u)
   dir = new Directory(c.admin, c.security)
 })
@@ -324,5 +333,13 @@ describe('session idle timeout (security.session_idle_minutes=1)', () => {
     assert.equal((await idle.b.get('/api/v1/me')).status, 200)
     // Expired stays expired.
     expectProblem(assert, await idle.a.get('/api/v1/orgs'), 401, 'session_expired')
+  })
+
+  test('a lock runs out after security.lockout_minutes and the count starts afresh', async () => {
+    expectProblem(assert, idle.lock, 403, 'auth.locked')
+    // One wrong attempt after the lock: 401, not locked again at once.
+    expectProblem(assert, await idleSrv.anon.login('oversight', 'Wrong@Pass0000'), 401, 'auth.invalid_credentials')
+    const s = await idleSrv.login('oversight')
+    assert.equal(s.me.username, 'oversight')
   })
 })
