@@ -93,10 +93,10 @@ class Rows {
   struct StoredRow final : Row {
     const std::vector<Cell>* cells = nullptr;
     int size() const override { return static_cast<int>(cells->size()); }
-    bool IsNull(int c) const override { return !(*cells)[c].has_value(); }
+    bool IsNull(int c) const override { return !(*cells)[static_cast<size_t>(c)].has_value(); }
     int64_t Int(int c) const override;
     double Real(int c) const override;
-    std::string Text(int c) const override { return (*cells)[c].value_or(""); }
+    std::string Text(int c) const override { return (*cells)[static_cast<size_t>(c)].value_or(""); }
   };
 
   void Add(std::vector<Cell> cells) { data_.push_back(std::move(cells)); }
