@@ -196,7 +196,17 @@ Result<LoginResult> AuthService::Login(const LoginRequest& r) {
     user = std::move(found).value();
   }
   const int64_t now = Now().micros;
-  if (user.locked_until > now) return Locked(user.locked_until);
+  if (user.locked_until > now) {
+    Principal anon;
+    anon.username = username;
+    anon.is_system = true;
+    MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
+    MS_TRY(audit::Write(*tx, {&anon, r.request_id, r.source_addr},
+                        {"auth.login_failed", "user", std::to_string(user.id), user.org_id, std::nullopt,
+                         R"({"reason":"locked"})"}));
+    MS_TRY(tx.Commit());
+    return Locked(user.locked_until);
+  }
   if (!VerifyPassword(user.password_hash, r.password) || !user.active) {
     MS_TRY(CountFailure(user, r, user.active ? "password" : "inactive"));
     return InvalidCredentials();
@@ -485,8 +495,12 @@ Result<std::vector<TokenRow>> AuthService::ListTokens(const Principal& who) {
 Result<void> AuthService::RevokeToken(const Caller& caller, int64_t id) {
   const Principal& p = *caller.principal;
   MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
+  MS_ASSIGN_OR_RETURN(auto tokens, AuthStore::ListTokens(*tx, p.user_id));
+  const auto it = std::find_if(tokens.begin(), tokens.end(), [id](const TokenRow& t) { return t.id == id; });
+  if (it == tokens.end()) return NotFoundError("令牌", "Token");
   MS_TRY(AuthStore::RevokeToken(*tx, p.user_id, id));
-  MS_TRY(audit::Write(*tx, caller, {"token.revoke", "token", std::to_string(id), p.org_id, std::nullopt,
+  MS_TRY(audit::Write(*tx, caller, {"token.revoke", "token", std::to_string(id), p.org_id,
+                                    json::serialize(json::object{{"name", it->name}, {"prefix", it->prefix}}),
                                     std::nullopt}));
   MS_TRY(tx.Commit());
   Forget(p.user_id);

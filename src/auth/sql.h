@@ -107,6 +107,9 @@ inline constexpr db::Sql kTokenByHash{
 inline constexpr db::Sql kTokenRevoke{
     "auth.token_revoke",
     "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL"};
+inline constexpr db::Sql kTokenRevokeUser{
+    "auth.token_revoke_user",
+    "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"};
 inline constexpr db::Sql kTokenTouch{
     "auth.token_touch", "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1"};
 

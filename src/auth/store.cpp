@@ -207,6 +207,11 @@ Result<void> AuthStore::RevokeToken(db::Connection& c, int64_t user_id, int64_t 
   return Ok();
 }
 
+Result<void> AuthStore::RevokeUserTokens(db::Connection& c, int64_t user_id) {
+  MS_TRY(c.Exec(sql::kTokenRevokeUser, {user_id, Now().micros}));
+  return Ok();
+}
+
 Result<void> AuthStore::TouchToken(db::Connection& c, int64_t id, int64_t at) {
   MS_TRY(c.Exec(sql::kTokenTouch, {id, at}));
   return Ok();

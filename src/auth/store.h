@@ -92,6 +92,7 @@ class AuthStore {
   static Result<std::optional<TokenRow>> TokenByHash(db::Connection& c, std::string_view hash);
   // NotFound when the user has no such live token.
   static Result<void> RevokeToken(db::Connection& c, int64_t user_id, int64_t id);
+  static Result<void> RevokeUserTokens(db::Connection& c, int64_t user_id);
   static Result<void> TouchToken(db::Connection& c, int64_t id, int64_t at);
 };
 

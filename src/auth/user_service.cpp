@@ -180,6 +180,14 @@ Result<User> UserService::Update(const Caller& caller, int64_t id, const UserPat
   }
   if (!errors.empty()) return ValidationError(std::move(errors));
   MS_TRY(AuthStore::UpdateProfile(*tx, after, patch.version));
+  if (after.org_id != before.org_id) {
+    // Unit-level roles cover the user's own unit only, so they move with the user.
+    std::vector<RoleRow> moved;
+    for (const auto& r : before.roles) {
+      moved.push_back({r.role, DefaultScope(r.role) == ScopeKind::kUnit ? after.org_id : r.scope_org_id});
+    }
+    MS_TRY(AuthStore::ReplaceRoles(*tx, id, moved));
+  }
   if (!after.active) MS_TRY(AuthStore::RevokeUserSessions(*tx, id, std::nullopt));
   MS_ASSIGN_OR_RETURN(User stored, AuthStore::UserById(*tx, id));
   MS_TRY(audit::Write(*tx, caller, {"user.update", "user", std::to_string(id), stored.org_id,
@@ -192,9 +200,9 @@ Result<User> UserService::Update(const Caller& caller, int64_t id, const UserPat
 Result<User> UserService::SetRoles(const Caller& caller, int64_t id,
                                    const std::vector<std::pair<std::string, std::optional<int64_t>>>& roles) {
   const Principal& who = *caller.principal;
-  if (id == who.user_id) return SelfChange("roles");
   MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
   MS_ASSIGN_OR_RETURN(User before, LoadForWrite(*tx, who, id));
+  if (id == who.user_id) return SelfChange("roles");
   std::vector<FieldError> errors;
   MS_ASSIGN_OR_RETURN(auto rows, CheckRoles(*tx, who, before.org_id, roles, errors));
   if (!errors.empty()) return ValidationError(std::move(errors));
@@ -221,7 +229,9 @@ Result<void> UserService::ResetPassword(const Caller& caller, int64_t id, std::s
   MS_ASSIGN_OR_RETURN(const std::string hash, auth_.Hash(password));
   MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
   MS_TRY(AuthStore::SetPassword(*tx, id, hash, must_change));
+  // A reset usually means the account was exposed: end its sessions and tokens.
   MS_TRY(AuthStore::RevokeUserSessions(*tx, id, std::nullopt));
+  MS_TRY(AuthStore::RevokeUserTokens(*tx, id));
   MS_TRY(audit::Write(*tx, caller, {"user.password_reset", "user", std::to_string(id), u.org_id,
                                     std::nullopt, must_change ? R"({"must_change_password":true})"
                                                               : R"({"must_change_password":false})"}));
