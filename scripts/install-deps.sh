@@ -19,6 +19,8 @@ packages=(
   postgresql-15 postgresql-client-15
   chromium fonts-noto-cjk
   wrk nginx-light curl procps
+  # exchange tests: the written XLSX must open in LibreOffice (converted to CSV)
+  libreoffice-calc-nogui
   # scripts/pg-test-server.sh asks python3 for a free port
   python3
 )
