@@ -33,6 +33,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->users = std::make_unique<auth::UserService>(*app->db, *app->auth, *app->orgs);
   app->audit = std::make_unique<audit::AuditService>(*app->db);
   app->guard = std::make_unique<auth::Guard>(*app->auth, config.secure_cookies);
+  app->categories = std::make_unique<asset::CategoryService>(*app->db);
+  MS_TRY(app->categories->EnsureSeeded());  // a fresh database gets the shipped category table
   return app;
 }
 

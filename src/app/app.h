@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "asset/category.h"
 #include "audit/audit.h"
 #include "auth/guard.h"
 #include "auth/service.h"
@@ -23,6 +24,7 @@ struct App {
   std::unique_ptr<auth::UserService> users;
   std::unique_ptr<audit::AuditService> audit;
   std::unique_ptr<auth::Guard> guard;
+  std::unique_ptr<asset::CategoryService> categories;
 
   // Opens the database named by config.db, applies pending migrations, and
   // builds the services.

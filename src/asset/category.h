@@ -12,12 +12,20 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "auth/model.h"
 #include "core/result.h"
 #include "db/database.h"
+
+namespace minsheng::http {
+class Router;
+}
+namespace minsheng::auth {
+class Guard;
+}
 
 namespace minsheng::asset {
 
@@ -50,11 +58,52 @@ struct Category {
   bool depreciable = true;
 };
 
+// One row of the legacy mapping: a GB/T 14885-2010 code and its 2022 code.
+struct LegacyCode {
+  std::string legacy_code;  // "2010000"
+  std::string code;         // "A02010000"
+};
+
 struct CategoryImportSummary {
   int categories = 0;
   int classes = 0;
   int legacy = 0;
+  // Compared with the table before the import.
+  int added = 0;
+  int removed = 0;
+  int legacy_removed = 0;  // legacy codes whose 2022 code the import dropped
 };
+
+// "A" + 8 digits (GB/T 14885-2022) / 7 digits (GB/T 14885-2010).
+bool IsCategoryCode(std::string_view code);
+bool IsLegacyCategoryCode(std::string_view code);
+
+// The shipped data files (data/categories/*.csv), embedded at build time.
+std::string_view ShippedClassesCsv();
+std::string_view ShippedCategoriesCsv();
+std::string_view ShippedLegacyCsv();
+
+// Parse and validate the data files (CSV in UTF-8 or GBK, or XLSX; a header
+// row; columns in docs/categories.md). Pure and thread-safe. Every row is checked before
+// anything is returned; a bad file gives one error (code
+// "category.invalid_file") whose fields name each problem as
+// "rows[N].column", N being the record's row number in the file with the
+// header as row 1 (what a spreadsheet shows). Categories come back in file
+// order with their class's lives resolved.
+Result<std::vector<DepreciationClass>> ParseClassesCsv(std::string_view csv);
+Result<std::vector<Category>> ParseCategoriesCsv(std::string_view csv,
+                                                 const std::vector<DepreciationClass>& classes);
+Result<std::vector<LegacyCode>> ParseLegacyCsv(std::string_view csv, const std::vector<Category>& categories);
+
+// The depreciation class of a building of this structure (钢结构, 钢筋混凝土结构,
+// 砖混结构, 砖木结构, 简易房, or the English class code); empty when unknown.
+// Building categories carry building_concrete as their default class; a card
+// that knows its structure should use this one instead.
+std::optional<std::string> BuildingClassForStructure(std::string_view structure);
+
+// The JSON objects the API returns (docs/openapi.yaml: Category, DepreciationClass).
+std::string CategoryJson(const Category& c);
+std::string DepreciationClassJson(const DepreciationClass& c);
 
 class CategoryService {
  public:
@@ -67,9 +116,16 @@ class CategoryService {
   // Children of a parent (empty parent: the 门类), or matches of a text query.
   Result<std::vector<Category>> List(std::optional<std::string> parent, std::optional<std::string> q,
                                      int limit);
+  // Empty (and logged) when the database cannot be read.
   std::vector<DepreciationClass> Classes();
   // Replaces the table from a CSV file (format in docs/categories.md), all or
   // nothing; cards referring to a code that would disappear make it fail.
+  // Only the command line (system principal) or a system administrator may
+  // import (Forbidden otherwise); a bad file is "category.invalid_file" with
+  // per-row fields; dropped codes still on cards are Conflict
+  // "category.in_use" naming each code. Audited as "category.import". The
+  // depreciation classes are not replaced. Other processes (a running
+  // server) keep their cached table until they restart.
   Result<CategoryImportSummary> Import(const auth::Caller& caller, std::string_view csv_text);
 
  private:
@@ -80,5 +136,9 @@ class CategoryService {
   std::mutex mutex_;
   std::shared_ptr<const Snapshot> snapshot_;  // GUARDED_BY(mutex_)
 };
+
+// GET /api/v1/categories, /api/v1/categories/{code}, /api/v1/depreciation-classes:
+// any signed-in user may read them.
+void RegisterCategoryRoutes(http::Router& router, const auth::Guard& guard, CategoryService& categories);
 
 }  // namespace minsheng::asset
