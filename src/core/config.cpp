@@ -104,6 +104,14 @@ const std::vector<Key>& Keys() {
       SecIntKey("security.audit_retention_days", &SecurityConfig::audit_retention_days, 183, 36500),
       SecIntKey("security.argon2_ops", &SecurityConfig::argon2_ops, 1, 20),
       SecIntKey("security.argon2_mem_kib", &SecurityConfig::argon2_mem_kib, 8, 4 * 1024 * 1024),
+      {"asset.depreciation_start",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (v != "same_month" && v != "next_month")
+           return BadValue("asset.depreciation_start", "应为 same_month（当月）或 next_month（次月）",
+                           "expected same_month or next_month");
+         c.asset.depreciation_start = std::string(v);
+         return Ok();
+       }},
   };
   return kKeys;
 }

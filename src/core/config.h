@@ -27,6 +27,13 @@ struct SecurityConfig {
   uint64_t argon2_mem_kib = 65536;
 };
 
+// The asset register (issue 3).
+struct AssetConfig {
+  // When straight-line depreciation starts: "same_month" (当月, the month of
+  // acquisition) or "next_month".
+  std::string depreciation_start = "same_month";
+};
+
 struct Config {
   std::string db = "sqlite:./data/minsheng.db";
   std::string listen = "127.0.0.1:8080";
@@ -41,6 +48,7 @@ struct Config {
   bool secure_cookies = false;  // set when served behind TLS
   std::string public_base_url = "http://127.0.0.1:8080";
   SecurityConfig security;
+  AssetConfig asset;
 
   // Host and port of `listen`; InvalidArgument naming "listen" when malformed.
   Result<std::pair<std::string, uint16_t>> ListenAddress() const;
