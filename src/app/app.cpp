@@ -54,6 +54,7 @@ void App::RegisterRoutes(http::Router& router) {
   auth::RegisterAuthRoutes(router, *guard, *auth, *users);
   org::RegisterOrgRoutes(router, *guard, *orgs);
   audit::RegisterAuditRoutes(router, *guard, *audit);
+  asset::RegisterCategoryRoutes(router, *guard, *categories);
   if (!config.web_root.empty()) router.SetFallback(http::StaticFiles(config.web_root));
 }
 
