@@ -1,6 +1,8 @@
-// migrate, demo, user and token subcommands: act locally as the CLI principal
-// (audited as "cli").
+// migrate, demo, user, token and categories subcommands: act locally as the
+// CLI principal (audited as "cli").
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
@@ -139,6 +141,30 @@ int TokenCreate(const Config& config, const UserArgs& args) {
     return 1;
   }
   std::printf("%s\n", token->token.c_str());
+  return 0;
+}
+
+int CategoriesImport(const Config& config, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    PrintError(MakeError(ErrorCode::kNotFound, "file_not_found", "无法打开文件 " + path, "cannot open " + path));
+    return 1;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto app = OpenOrReport(config);
+  if (!app) return 1;
+  auto summary = app->categories->Import(CliCaller(), text.str());
+  if (!summary.ok()) {
+    PrintError(summary.error());
+    return 1;
+  }
+  std::printf(
+      "已导入分类表 / category table imported: %d categories (%d added, %d removed), "
+      "%d depreciation classes, %d legacy codes (%d dropped with their categories)\n",
+      summary->categories, summary->added, summary->removed, summary->classes, summary->legacy,
+      summary->legacy_removed);
+  std::printf("正在运行的服务需重启后才使用新分类表 / restart a running server to use the new table\n");
   return 0;
 }
 

@@ -24,6 +24,10 @@ int UserResetPassword(const Config& config, const UserArgs& args);
 int UserUnlock(const Config& config, const UserArgs& args);
 int TokenCreate(const Config& config, const UserArgs& args);
 
+// Replaces the category table from a file (CSV or XLSX): prints a summary, or the
+// errors by row and exit status 1 with nothing written.
+int CategoriesImport(const Config& config, const std::string& path);
+
 // Prints an Error for a person at the terminal (both languages) to stderr.
 void PrintError(const Error& e);
 

@@ -1,4 +1,4 @@
-// minsheng: one binary — serve | migrate | demo | user | token.
+// minsheng: one binary — serve | migrate | demo | user | token | categories.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -51,7 +51,17 @@ int main(int argc, char** argv) {
   token_create->add_option("--username", user_args.username)->required();
   token_create->add_option("--name", user_args.token_name);
 
-  for (auto* cmd : {serve, migrate, demo, user_create, user_reset, user_unlock, token_create}) {
+  std::string categories_file;
+  auto* categories = app.add_subcommand("categories", "the asset category table (GB/T 14885-2022)");
+  categories->require_subcommand(1);
+  auto* categories_import = categories->add_subcommand(
+      "import", "replace the category table from a file (docs/categories.md); all or nothing");
+  categories_import->add_option("FILE", categories_file,
+                                "CSV (UTF-8 or GBK) or XLSX with the columns of gbt14885_2022.csv")
+      ->required()
+      ->check(CLI::ExistingFile);
+
+  for (auto* cmd : {serve, migrate, demo, user_create, user_reset, user_unlock, token_create, categories_import}) {
     flag(cmd, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
   }
 
@@ -78,5 +88,6 @@ int main(int argc, char** argv) {
   if (*user_reset) return minsheng::cli::UserResetPassword(config, user_args);
   if (*user_unlock) return minsheng::cli::UserUnlock(config, user_args);
   if (*token_create) return minsheng::cli::TokenCreate(config, user_args);
+  if (*categories_import) return minsheng::cli::CategoriesImport(config, categories_file);
   return 2;
 }
