@@ -1,0 +1,235 @@
+// SQL of the asset module: the unit directories, cards, events, serials and
+// rollups. Named constants with $n parameters; optional filters are
+// `CAST($n AS type) IS NULL OR …`.
+//
+// The card list is a family of statements rather than one: which index can
+// serve a page depends on the scope (one unit, or a subtree), the sort key and
+// direction, whether a keyset cursor is given and whether free text is
+// searched. store.cpp assembles each member once, at start-up, from the
+// constant fragments below (never from input), and names it after its shape
+// ("asset.list.unit.number.asc.after.text") so logs and prepared-statement
+// caches see a fixed set.
+#pragma once
+
+#include "db/database.h"
+
+namespace minsheng::asset::sql {
+
+// ---- directories ------------------------------------------------------------
+
+inline constexpr db::Sql kDepartmentList{
+    "asset.department.list",
+    "SELECT id, org_id, name, active, created_at FROM unit_departments "
+    "WHERE org_id = $1 AND ($2 = 1 OR active = 1) "
+    "AND (CAST($3 AS TEXT) IS NULL OR lower(name) LIKE $3 ESCAPE '!') "
+    "AND (CAST($4 AS BIGINT) IS NULL OR id > $4) ORDER BY id LIMIT $5"};
+inline constexpr db::Sql kDepartmentGet{
+    "asset.department.get", "SELECT id, org_id, name, active, created_at FROM unit_departments WHERE id = $1"};
+inline constexpr db::Sql kDepartmentInsert{
+    "asset.department.insert",
+    "INSERT INTO unit_departments (org_id, name, active, created_at) VALUES ($1, $2, 1, $3) RETURNING id"};
+inline constexpr db::Sql kDepartmentUpdate{
+    "asset.department.update", "UPDATE unit_departments SET name = $2, active = $3 WHERE id = $1"};
+inline constexpr db::Sql kDepartmentNames{
+    "asset.department.names", "SELECT id, name, active FROM unit_departments WHERE org_id = $1"};
+
+#define MS_STAFF_COLUMNS \
+  "s.id, s.org_id, s.name, s.department_id, d.name, s.phone, s.active, s.created_at FROM staff s " \
+  "LEFT JOIN unit_departments d ON d.id = s.department_id "
+inline constexpr db::Sql kStaffList{
+    "asset.staff.list",
+    "SELECT " MS_STAFF_COLUMNS
+    "WHERE s.org_id = $1 AND ($2 = 1 OR s.active = 1) "
+    "AND (CAST($3 AS TEXT) IS NULL OR lower(s.name) LIKE $3 ESCAPE '!') "
+    "AND (CAST($4 AS BIGINT) IS NULL OR s.id > $4) ORDER BY s.id LIMIT $5"};
+inline constexpr db::Sql kStaffGet{"asset.staff.get", "SELECT " MS_STAFF_COLUMNS "WHERE s.id = $1"};
+#undef MS_STAFF_COLUMNS
+inline constexpr db::Sql kStaffInsert{
+    "asset.staff.insert",
+    "INSERT INTO staff (org_id, name, department_id, phone, active, created_at) "
+    "VALUES ($1, $2, $3, $4, 1, $5) RETURNING id"};
+inline constexpr db::Sql kStaffUpdate{
+    "asset.staff.update",
+    "UPDATE staff SET name = $2, active = $3, department_id = $4, phone = $5 WHERE id = $1"};
+inline constexpr db::Sql kStaffNames{"asset.staff.names",
+                                     "SELECT id, name, active FROM staff WHERE org_id = $1"};
+
+inline constexpr db::Sql kLocationList{
+    "asset.location.list",
+    "SELECT id, org_id, name, latitude, longitude, active, created_at FROM locations "
+    "WHERE org_id = $1 AND ($2 = 1 OR active = 1) "
+    "AND (CAST($3 AS TEXT) IS NULL OR lower(name) LIKE $3 ESCAPE '!') "
+    "AND (CAST($4 AS BIGINT) IS NULL OR id > $4) ORDER BY id LIMIT $5"};
+inline constexpr db::Sql kLocationGet{
+    "asset.location.get",
+    "SELECT id, org_id, name, latitude, longitude, active, created_at FROM locations WHERE id = $1"};
+inline constexpr db::Sql kLocationInsert{
+    "asset.location.insert",
+    "INSERT INTO locations (org_id, name, latitude, longitude, active, created_at) "
+    "VALUES ($1, $2, $3, $4, 1, $5) RETURNING id"};
+inline constexpr db::Sql kLocationUpdate{
+    "asset.location.update",
+    "UPDATE locations SET name = $2, active = $3, latitude = $4, longitude = $5 WHERE id = $1"};
+inline constexpr db::Sql kLocationNames{"asset.location.names",
+                                        "SELECT id, name, active FROM locations WHERE org_id = $1"};
+inline constexpr db::Sql kReactivate[3] = {
+    {"asset.department.reactivate", "UPDATE unit_departments SET active = 1 WHERE id = $1"},
+    {"asset.staff.reactivate", "UPDATE staff SET active = 1 WHERE id = $1"},
+    {"asset.location.reactivate", "UPDATE locations SET active = 1 WHERE id = $1"},
+};
+
+// ---- cards ------------------------------------------------------------------
+
+// Columns of a card read, with display names; CardFromRow reads them in this
+// order (0 … 41).
+#define MS_CARD_SELECT                                                                                      \
+  "SELECT a.id, a.org_id, a.number, a.name, a.category_code, a.subject_code, a.acquisition_method, "        \
+  "a.funding_source, a.acquired_on, a.booked_on, a.original_value, a.quantity, a.unit_of_measure, "         \
+  "a.usage_direction, a.department_id, a.custodian_id, a.manager_id, a.location_id, a.latitude, "           \
+  "a.longitude, a.model, a.spec, a.brand, a.serial_no, a.depreciation_method, a.life_months, "              \
+  "a.certificate_no, a.project_ref, a.ext_json, a.value_status, a.state, a.version, a.created_at, "        \
+  "a.updated_at, o.code, o.name, c.name, d.name, cu.name, m.name, l.name, o.path "                           \
+  "FROM assets a JOIN orgs o ON o.id = a.org_id JOIN locations l ON l.id = a.location_id "                  \
+  "LEFT JOIN categories c ON c.code = a.category_code "                                                     \
+  "LEFT JOIN unit_departments d ON d.id = a.department_id LEFT JOIN staff cu ON cu.id = a.custodian_id "   \
+  "LEFT JOIN staff m ON m.id = a.manager_id "
+
+inline constexpr const char* kCardSelect = MS_CARD_SELECT;
+inline constexpr db::Sql kCardByNumber{"asset.card.by_number", MS_CARD_SELECT "WHERE a.number = $1"};
+inline constexpr db::Sql kCardById{"asset.card.by_id", MS_CARD_SELECT "WHERE a.id = $1"};
+#undef MS_CARD_SELECT
+
+// The 32 values of one new card, in this order: org_id, number, name,
+// category_code, subject_code, acquisition_method, funding_source,
+// acquired_on, booked_on, original_value, quantity, unit_of_measure,
+// usage_direction, department_id, custodian_id, manager_id, location_id,
+// latitude, longitude, model, spec, brand, serial_no, depreciation_method,
+// life_months, certificate_no, project_ref, ext_json, value_status, state,
+// created_at (= updated_at), version is 1.
+inline constexpr int kInsertColumns = 31;
+inline constexpr const char* kInsertHead =
+    "INSERT INTO assets (org_id, number, name, category_code, subject_code, acquisition_method, "
+    "funding_source, acquired_on, booked_on, original_value, quantity, unit_of_measure, usage_direction, "
+    "department_id, custodian_id, manager_id, location_id, latitude, longitude, model, spec, brand, "
+    "serial_no, depreciation_method, life_months, certificate_no, project_ref, ext_json, value_status, "
+    "state, created_at, updated_at, version) VALUES ";
+// One row's placeholders are generated: ($k+1, …, $k+31, $k+31, 1).
+inline constexpr int kBatchRows = 100;  // rows per multi-row INSERT of RegisterMany
+
+// Every mutable column of a card, written from the service's merged card.
+inline constexpr db::Sql kCardUpdate{
+    "asset.card.update",
+    "UPDATE assets SET name = $3, category_code = $4, subject_code = $5, acquisition_method = $6, "
+    "funding_source = $7, acquired_on = $8, booked_on = $9, original_value = $10, quantity = $11, "
+    "unit_of_measure = $12, usage_direction = $13, department_id = $14, custodian_id = $15, "
+    "manager_id = $16, location_id = $17, latitude = $18, longitude = $19, model = $20, spec = $21, "
+    "brand = $22, serial_no = $23, depreciation_method = $24, life_months = $25, certificate_no = $26, "
+    "project_ref = $27, ext_json = $28, value_status = $29, state = $30, updated_at = $31, "
+    "version = version + 1 WHERE id = $1 AND version = $2"};
+
+// Reserves n serials for (org, year) in one step; returns the next free one
+// after the reservation, so the range is [returned - n, returned).
+inline constexpr db::Sql kReserveSerials{
+    "asset.serial.reserve",
+    "INSERT INTO asset_serials (org_id, year, next_serial) VALUES ($1, $2, 1 + $3) "
+    "ON CONFLICT (org_id, year) DO UPDATE SET next_serial = asset_serials.next_serial + $3 "
+    "RETURNING next_serial"};
+
+// ---- events -----------------------------------------------------------------
+
+inline constexpr db::Sql kEventInsert{
+    "asset.event.insert",
+    "INSERT INTO asset_events (org_id, asset_id, event, state_before, state_after, at, actor_user_id, "
+    "actor_name, before_json, after_json, note, request_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"};
+// The register events of a RegisterMany chunk: its numbers are one
+// contiguous range of one unit and year, so a range of assets_org_number.
+inline constexpr db::Sql kEventInsertRange{
+    "asset.event.insert_range",
+    "INSERT INTO asset_events (org_id, asset_id, event, state_before, state_after, at, actor_user_id, "
+    "actor_name, before_json, after_json, note, request_id) "
+    "SELECT org_id, id, 'register', NULL, state, $3, $4, $5, NULL, NULL, $6, $7 FROM assets "
+    "WHERE org_id = $1 AND number >= $2 AND number <= $8"};
+inline constexpr db::Sql kHistory{
+    "asset.event.history",
+    "SELECT id, event, state_before, state_after, at, actor_user_id, actor_name, before_json, after_json, "
+    "note, request_id FROM asset_events WHERE asset_id = $1 ORDER BY at, id"};
+
+// ---- rollups ----------------------------------------------------------------
+
+inline constexpr db::Sql kRollupAdd{
+    "asset.rollup.add",
+    "INSERT INTO asset_rollups (org_id, category_code, state, count, value) VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT (org_id, category_code, state) DO UPDATE SET count = asset_rollups.count + excluded.count, "
+    "value = asset_rollups.value + excluded.value"};
+inline constexpr db::Sql kRollupPrune{
+    "asset.rollup.prune",
+    "DELETE FROM asset_rollups WHERE org_id = $1 AND category_code = $2 AND state = $3 AND count = 0"};
+
+// Rollup totals of a scope: $1 org id (unit) or path prefix (subtree),
+// $2 category prefix, $3 state.
+#define MS_ROLLUP_FILTER                                                                 \
+  " AND (CAST($2 AS TEXT) IS NULL OR r.category_code LIKE CAST($2 AS TEXT) || '%') "    \
+  "AND (CAST($3 AS TEXT) IS NULL OR r.state = $3)"
+inline constexpr db::Sql kRollupTotalUnit{
+    "asset.rollup.total.unit",
+    "SELECT COALESCE(SUM(r.count), 0), COALESCE(SUM(r.value), 0) FROM asset_rollups r WHERE r.org_id = $1"
+    MS_ROLLUP_FILTER};
+inline constexpr db::Sql kRollupTotalSubtree{
+    "asset.rollup.total.subtree",
+    "SELECT COALESCE(SUM(r.count), 0), COALESCE(SUM(r.value), 0) FROM asset_rollups r "
+    "WHERE r.org_id IN (SELECT id FROM orgs WHERE path LIKE CAST($1 AS TEXT) || '%')" MS_ROLLUP_FILTER};
+#undef MS_ROLLUP_FILTER
+
+// Stats: rollups of a scope grouped by org, category and state (the service
+// folds orgs into the chosen org's children). $1 unit id / path prefix.
+#define MS_STATS_SELECT                                                                          \
+  "SELECT r.org_id, o.path, r.category_code, COALESCE(c.name, ''), r.state, SUM(r.count), "      \
+  "SUM(r.value) FROM asset_rollups r JOIN orgs o ON o.id = r.org_id "                            \
+  "LEFT JOIN categories c ON c.code = r.category_code "
+inline constexpr db::Sql kStatsUnit{
+    "asset.stats.unit",
+    MS_STATS_SELECT "WHERE r.org_id = $1 AND r.count <> 0 GROUP BY r.org_id, o.path, r.category_code, c.name, r.state"};
+inline constexpr db::Sql kStatsSubtree{
+    "asset.stats.subtree",
+    MS_STATS_SELECT "WHERE o.path LIKE CAST($1 AS TEXT) || '%' AND r.count <> 0 "
+    "GROUP BY r.org_id, o.path, r.category_code, c.name, r.state"};
+#undef MS_STATS_SELECT
+
+// ---- the card list family (see the top of this file) ------------------------
+
+// Scope, first parameter: one unit by id, or every org under a path.
+inline constexpr const char* kScopeUnit = "a.org_id = $1";
+inline constexpr const char* kScopeSubtree =
+    "a.org_id IN (SELECT id FROM orgs WHERE path LIKE CAST($1 AS TEXT) || '%')";
+// Residual filters $2 … $10: category prefix, state, custodian, location
+// pattern, min value, max value, acquired from, acquired to, short-text
+// pattern (queries too short for the trigram index).
+inline constexpr const char* kFilters =
+    " AND (CAST($2 AS TEXT) IS NULL OR a.category_code LIKE CAST($2 AS TEXT) || '%')"
+    " AND (CAST($3 AS TEXT) IS NULL OR a.state = $3)"
+    " AND (CAST($4 AS BIGINT) IS NULL OR a.custodian_id = $4)"
+    " AND (CAST($5 AS TEXT) IS NULL OR lower(l.name) LIKE $5 ESCAPE '!')"
+    " AND (CAST($6 AS BIGINT) IS NULL OR a.original_value >= $6)"
+    " AND (CAST($7 AS BIGINT) IS NULL OR a.original_value <= $7)"
+    " AND (CAST($8 AS BIGINT) IS NULL OR a.acquired_on >= $8)"
+    " AND (CAST($9 AS BIGINT) IS NULL OR a.acquired_on <= $9)"
+    " AND (CAST($10 AS TEXT) IS NULL OR lower(a.name) LIKE $10 ESCAPE '!' OR lower(a.number) LIKE $10 "
+    "ESCAPE '!' OR lower(a.model) LIKE $10 ESCAPE '!' OR lower(a.serial_no) LIKE $10 ESCAPE '!' OR "
+    "lower(a.brand) LIKE $10 ESCAPE '!')";
+inline constexpr int kFilterParams = 10;  // $1 … $10
+// Free text through the index, parameter $T: an FTS5 phrase on SQLite, a
+// LIKE pattern over the pg_trgm-indexed expression on PostgreSQL.
+inline constexpr const char* kTextSqlite = " AND a.id IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH $T)";
+inline constexpr const char* kTextPg =
+    " AND (a.name || chr(31) || a.number || chr(31) || COALESCE(a.model, '') || chr(31) || "
+    "COALESCE(a.serial_no, '') || chr(31) || COALESCE(a.brand, '')) ILIKE $T ESCAPE '!'";
+// Sort columns by SortKey (number, name, acquired_on, original_value).
+inline constexpr const char* kSortColumns[4] = {"a.number", "a.name", "a.acquired_on", "a.original_value"};
+inline constexpr const char* kSortNames[4] = {"number", "name", "acquired_on", "original_value"};
+
+// Counting stops at the cap (total_capped); $C is the cap + 1.
+inline constexpr const char* kCountHead =
+    "SELECT COUNT(*) FROM (SELECT 1 FROM assets a JOIN locations l ON l.id = a.location_id WHERE ";
+
+}  // namespace minsheng::asset::sql
