@@ -1,0 +1,1192 @@
+#include "asset/service.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include "asset/directory_store.h"
+#include "asset/store.h"
+#include "audit/audit.h"
+#include "auth/access.h"
+#include "core/json_input.h"
+#include "core/text.h"
+
+namespace minsheng::asset {
+
+namespace json = boost::json;
+using auth::Action;
+
+// ---- vocabularies -------------------------------------------------------------
+
+const std::vector<std::string>& AcquisitionMethods() {
+  static const std::vector<std::string> k = {"购置", "调剂/调拨", "建设", "租用", "捐赠", "置换", "其他"};
+  return k;
+}
+
+const std::vector<std::string>& FundingSources() {
+  static const std::vector<std::string> k = {"财政拨款", "非财政"};
+  return k;
+}
+
+const std::vector<std::string>& BuildingStructures() {
+  static const std::vector<std::string> k = {"钢结构", "钢筋混凝土", "砖混", "砖木", "简易", "其他"};
+  return k;
+}
+
+std::string_view SortKeyName(SortKey k) {
+  switch (k) {
+    case SortKey::kNumber:
+      return "number";
+    case SortKey::kName:
+      return "name";
+    case SortKey::kAcquiredOn:
+      return "acquired_on";
+    case SortKey::kOriginalValue:
+      return "original_value";
+  }
+  return "number";
+}
+
+std::optional<SortKey> ParseSortKey(std::string_view s) {
+  for (auto k : {SortKey::kNumber, SortKey::kName, SortKey::kAcquiredOn, SortKey::kOriginalValue}) {
+    if (SortKeyName(k) == s) return k;
+  }
+  return std::nullopt;
+}
+
+const Category* ValidationContext::FindCategory(std::string_view code) {
+  auto it = memo_.find(std::string(code));
+  if (it == memo_.end()) {
+    std::optional<Category> found;
+    if (lookup_) found = lookup_(code);
+    it = memo_.emplace(std::string(code), std::move(found)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+// ---- JSON ---------------------------------------------------------------------
+
+namespace {
+
+json::value Opt(const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); }
+json::value Opt(const std::optional<int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
+json::value Opt(const std::optional<double>& v) { return v ? json::value(*v) : json::value(nullptr); }
+
+json::object ExtObject(const CardExt& e) {
+  const auto text = EncodeExt(e);
+  if (!text) return {};
+  return json::parse(*text).as_object();
+}
+
+json::object CardObject(const Card& c) {
+  json::object j;
+  j["number"] = c.number;
+  j["name"] = c.name;
+  j["org_id"] = c.org_id;
+  j["org_code"] = c.org_code;
+  j["org_name"] = c.org_name;
+  j["category_code"] = c.category_code;
+  j["category_name"] = c.category_name;
+  j["subject_code"] = c.subject_code;
+  j["acquisition_method"] = c.acquisition_method;
+  j["funding_source"] = c.funding_source;
+  j["acquired_on"] = FormatDate(c.acquired_on);
+  j["booked_on"] = FormatDate(c.booked_on);
+  j["original_value"] = c.original_value.value;
+  j["original_value_yuan"] = FormatYuan(c.original_value);
+  j["quantity"] = c.quantity;
+  j["unit_of_measure"] = c.unit_of_measure;
+  j["usage_direction"] = Opt(c.usage_direction);
+  j["department_id"] = Opt(c.department_id);
+  j["department_name"] = Opt(c.department_name);
+  j["custodian_id"] = Opt(c.custodian_id);
+  j["custodian_name"] = Opt(c.custodian_name);
+  j["manager_id"] = Opt(c.manager_id);
+  j["manager_name"] = Opt(c.manager_name);
+  j["location_id"] = c.location_id;
+  j["location_name"] = c.location_name;
+  j["latitude"] = Opt(c.latitude);
+  j["longitude"] = Opt(c.longitude);
+  j["model"] = Opt(c.model);
+  j["spec"] = Opt(c.spec);
+  j["brand"] = Opt(c.brand);
+  j["serial_no"] = Opt(c.serial_no);
+  j["depreciation_method"] = DepreciationMethodName(c.depreciation_method);
+  j["life_months"] = c.life_months;
+  j["certificate_no"] = Opt(c.certificate_no);
+  j["project_ref"] = Opt(c.project_ref);
+  j["ext"] = ExtObject(c.ext);
+  j["value_status"] = c.value_status;
+  j["state"] = StateName(c.state);
+  j["state_zh"] = StateNameZh(c.state);
+  j["version"] = c.version;
+  j["created_at"] = FormatUtc(c.created_at);
+  j["updated_at"] = FormatUtc(c.updated_at);
+  return j;
+}
+
+// The keys whose values differ, as two objects (an event's before / after).
+std::pair<std::string, std::string> Diff(const json::object& before, const json::object& after) {
+  json::object b, a;
+  for (const auto& [k, v] : after) {
+    if (k == "version" || k == "updated_at" || k == "created_at") continue;
+    const auto* old = before.if_contains(k);
+    if (old == nullptr || *old != v) {
+      a[k] = v;
+      b[k] = old ? *old : json::value(nullptr);
+    }
+  }
+  return {json::serialize(b), json::serialize(a)};
+}
+
+}  // namespace
+
+std::string CardJson(const Card& c) { return json::serialize(CardObject(c)); }
+std::string CardExtJson(const CardExt& e) { return json::serialize(ExtObject(e)); }
+
+// ---- validation -------------------------------------------------------------------
+
+namespace {
+
+constexpr int kMaxLifeMonths = 1200;
+constexpr int64_t kMaxValueFen = 1'000'000'000'000'000;  // 10 万亿元
+constexpr int64_t kMaxQuantity = 1'000'000'000;
+
+bool OneOf(const std::vector<std::string>& list, std::string_view v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+void Text(std::string_view field, const std::optional<std::string>& v, size_t max_len, bool required,
+          std::vector<FieldError>& errors) {
+  if (!v) {
+    if (required) errors.push_back({std::string(field), "required", "必填", "is required"});
+    return;
+  }
+  if (!IsValidUtf8(*v)) {
+    errors.push_back({std::string(field), "invalid", "含有无效字符", "has invalid characters"});
+    return;
+  }
+  CheckText(field, *v, {.required = required, .max_len = max_len}, errors);
+}
+
+std::string Years(int months) {
+  return months % 12 == 0 ? std::to_string(months / 12) + " 年" : std::to_string(months) + " 个月";
+}
+std::string YearsEn(int months) {
+  return months % 12 == 0 ? std::to_string(months / 12) + " years" : std::to_string(months) + " months";
+}
+
+bool ValidVin(std::string_view v) {
+  // ISO 3779: 17 characters, digits and capitals except I, O and Q.
+  return v.size() == 17 && std::all_of(v.begin(), v.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q');
+         });
+}
+
+void CheckExt(const CardExt& e, CardGroup group, std::vector<FieldError>& errors) {
+  const bool building = group == CardGroup::kBuilding;
+  const bool vehicle = group == CardGroup::kVehicle;
+  const bool land = group == CardGroup::kLand;
+  auto not_applicable = [&](const char* field, bool present, bool allowed) {
+    if (present && !allowed)
+      errors.push_back({std::string("ext.") + field, "not_applicable", "该资产类别没有此字段",
+                        "this category has no such field"});
+    return present && allowed;
+  };
+  if (not_applicable("area_m2", e.area_m2.has_value(), building || land)) {
+    if (!std::isfinite(*e.area_m2) || *e.area_m2 <= 0 || *e.area_m2 > 1e9)
+      errors.push_back({"ext.area_m2", "out_of_range", "面积应大于 0", "must be greater than 0"});
+  }
+  if (not_applicable("structure", e.structure.has_value(), building) && !OneOf(BuildingStructures(), *e.structure))
+    errors.push_back({"ext.structure", "invalid", "建筑结构应为 钢结构/钢筋混凝土/砖混/砖木/简易/其他 之一",
+                      "must be one of 钢结构, 钢筋混凝土, 砖混, 砖木, 简易, 其他"});
+  if (not_applicable("certificate", e.certificate.has_value(), building || land))
+    Text("ext.certificate", e.certificate, 50, false, errors);
+  if (not_applicable("plate", e.plate.has_value(), vehicle)) Text("ext.plate", e.plate, 12, false, errors);
+  if (not_applicable("vin", e.vin.has_value(), vehicle) && !ValidVin(*e.vin))
+    errors.push_back({"ext.vin", "invalid", "车架号应为 17 位大写字母和数字（不含 I、O、Q）",
+                      "a VIN is 17 capital letters and digits (no I, O or Q)"});
+  if (not_applicable("engine_no", e.engine_no.has_value(), vehicle))
+    Text("ext.engine_no", e.engine_no, 30, false, errors);
+  if (not_applicable("displacement_l", e.displacement_l.has_value(), vehicle)) {
+    if (!std::isfinite(*e.displacement_l) || *e.displacement_l <= 0 || *e.displacement_l > 50)
+      errors.push_back({"ext.displacement_l", "out_of_range", "排量应在 0 到 50 升之间",
+                        "must be more than 0 and at most 50 litres"});
+  }
+  if (not_applicable("land_class", e.land_class.has_value(), land))
+    Text("ext.land_class", e.land_class, 30, false, errors);
+}
+
+// Validates `in` as a new card of ctx.org_id (existing == nullptr) or as the
+// merged result of a patch of *existing, and fills *out with the card it
+// describes (defaults applied). Directory ids equal to those already on
+// *existing are accepted even if the entry was deactivated since.
+std::vector<FieldError> Check(const CardInput& in, ValidationContext& ctx, const Card* existing, Card* out) {
+  std::vector<FieldError> errors;
+  Card& c = *out;
+  Text("name", in.name, 100, true, errors);
+  Text("subject_code", in.subject_code, 20, true, errors);
+  if (in.subject_code && !in.subject_code->empty() &&
+      (in.subject_code->size() < 4 || in.subject_code->size() > 12 ||
+       !std::all_of(in.subject_code->begin(), in.subject_code->end(), [](char ch) { return ch >= '0' && ch <= '9'; })))
+    errors.push_back({"subject_code", "invalid", "会计科目应为 4 到 12 位数字", "must be 4 to 12 digits"});
+  Text("unit_of_measure", in.unit_of_measure, 10, true, errors);
+  Text("usage_direction", in.usage_direction, 50, false, errors);
+  Text("model", in.model, 100, false, errors);
+  Text("spec", in.spec, 100, false, errors);
+  Text("brand", in.brand, 100, false, errors);
+  Text("serial_no", in.serial_no, 100, false, errors);
+  Text("certificate_no", in.certificate_no, 100, false, errors);
+  Text("project_ref", in.project_ref, 100, false, errors);
+
+  if (!in.acquisition_method) {
+    errors.push_back({"acquisition_method", "required", "必填", "is required"});
+  } else if (!OneOf(AcquisitionMethods(), *in.acquisition_method)) {
+    errors.push_back({"acquisition_method", "invalid", "取得方式应为 购置/调剂/调拨/建设/租用/捐赠/置换/其他 之一",
+                      "must be one of 购置, 调剂/调拨, 建设, 租用, 捐赠, 置换, 其他"});
+  }
+  if (!in.funding_source) {
+    errors.push_back({"funding_source", "required", "必填", "is required"});
+  } else if (!OneOf(FundingSources(), *in.funding_source)) {
+    errors.push_back({"funding_source", "invalid", "经费来源应为 财政拨款 或 非财政",
+                      "must be 财政拨款 or 非财政"});
+  }
+
+  // Dates: none in the future (Asia/Shanghai), booked not before acquired.
+  if (!in.acquired_on) {
+    errors.push_back({"acquired_on", "required", "必填", "is required"});
+  } else if (*in.acquired_on > ctx.today) {
+    errors.push_back({"acquired_on", "in_future", "取得日期不能晚于今天", "must not be in the future"});
+  }
+  const std::optional<Date> booked = in.booked_on ? in.booked_on : in.acquired_on;
+  if (in.booked_on && *in.booked_on > ctx.today) {
+    errors.push_back({"booked_on", "in_future", "入账日期不能晚于今天", "must not be in the future"});
+  } else if (booked && in.acquired_on && *booked < *in.acquired_on) {
+    errors.push_back({"booked_on", "before_acquired", "入账日期不能早于取得日期",
+                      "must not be before the acquisition date"});
+  }
+
+  if (!in.original_value) {
+    errors.push_back({"original_value", "required", "必填", "is required"});
+  } else if (in.original_value->value < 0) {
+    errors.push_back({"original_value", "negative", "原值不能为负数", "must not be negative"});
+  } else if (in.original_value->value > kMaxValueFen) {
+    errors.push_back({"original_value", "out_of_range", "原值过大", "is too large"});
+  }
+  const int64_t quantity = in.quantity.value_or(1);
+  if (quantity < 1 || quantity > kMaxQuantity)
+    errors.push_back({"quantity", "out_of_range", "数量应至少为 1", "must be at least 1"});
+
+  // Directories of the owning unit.
+  auto member = [&](const char* field, const std::optional<int64_t>& id, const std::unordered_set<int64_t>& set,
+                    std::optional<int64_t> current) {
+    if (!id || (current && *current == *id) || set.count(*id) > 0) return;
+    errors.push_back({field, "not_found", "不存在、已停用或不属于本单位",
+                      "does not exist, is inactive, or belongs to another unit"});
+  };
+  member("department_id", in.department_id, ctx.departments, existing ? existing->department_id : std::nullopt);
+  member("custodian_id", in.custodian_id, ctx.staff, existing ? existing->custodian_id : std::nullopt);
+  member("manager_id", in.manager_id, ctx.staff, existing ? existing->manager_id : std::nullopt);
+  if (!in.location_id) {
+    errors.push_back({"location_id", "required", "存放地点必填", "a location is required"});
+  } else {
+    member("location_id", in.location_id, ctx.locations,
+           existing ? std::optional<int64_t>(existing->location_id) : std::nullopt);
+  }
+  if (in.latitude.has_value() != in.longitude.has_value())
+    errors.push_back({in.latitude ? "longitude" : "latitude", "required", "经纬度须同时填写",
+                      "latitude and longitude go together"});
+  if (in.latitude && !(*in.latitude >= -90 && *in.latitude <= 90))
+    errors.push_back({"latitude", "out_of_range", "纬度应在 -90 到 90 之间", "must be from -90 to 90"});
+  if (in.longitude && !(*in.longitude >= -180 && *in.longitude <= 180))
+    errors.push_back({"longitude", "out_of_range", "经度应在 -180 到 180 之间", "must be from -180 to 180"});
+
+  if (in.value_status && *in.value_status != "settled" && *in.value_status != "provisional")
+    errors.push_back({"value_status", "invalid", "价值状态应为 settled（已决算）或 provisional（暂估）",
+                      "must be settled or provisional"});
+  if (!existing && in.state && !IsRegistrableState(*in.state))
+    errors.push_back({"state", "invalid", "新登记资产不能处于该状态", "a new card cannot start in this state"});
+
+  // Category: exists and is a leaf; its class decides depreciation and
+  // which extension fields apply.
+  const Category* cat = nullptr;
+  if (!in.category_code) {
+    errors.push_back({"category_code", "required", "必填", "is required"});
+  } else {
+    cat = ctx.FindCategory(*in.category_code);
+    if (cat == nullptr) {
+      errors.push_back({"category_code", "not_found", "资产分类代码不存在", "no such category"});
+    } else if (!cat->is_leaf) {
+      errors.push_back({"category_code", "not_leaf", "请选择最末级分类", "choose a leaf category"});
+      cat = nullptr;
+    }
+  }
+  DepreciationMethod method = DepreciationMethod::kStraightLine;
+  int life = 0;
+  if (cat != nullptr) {
+    method = in.depreciation_method.value_or(cat->depreciable ? DepreciationMethod::kStraightLine
+                                                              : DepreciationMethod::kNone);
+    life = in.life_months.value_or(cat->depreciable ? cat->min_life_months : 0);
+    if (!cat->depreciable && method != DepreciationMethod::kNone) {
+      errors.push_back({"depreciation_method", "not_depreciable", "该类资产不计提折旧",
+                        "assets of this category are not depreciated"});
+    }
+    if (life < 0 || life > kMaxLifeMonths) {
+      errors.push_back({"life_months", "out_of_range", "使用年限应在 0 到 1200 个月之间",
+                        "must be from 0 to 1200 months"});
+    } else if (cat->depreciable && life == 0) {
+      errors.push_back({"life_months", "required", "计提折旧的资产须填写使用年限（月）",
+                        "a depreciated asset needs a useful life in months"});
+    } else if (cat->depreciable && life < cat->min_life_months) {
+      errors.push_back({"life_months", "below_minimum", "使用年限不得低于该类资产的最低年限 " + Years(cat->min_life_months),
+                        "must not be below the minimum of " + YearsEn(cat->min_life_months) + " for this category"});
+    } else if (cat->depreciable && cat->max_life_months && life > *cat->max_life_months) {
+      errors.push_back({"life_months", "above_maximum", "使用年限不得高于该类资产的最高年限 " + Years(*cat->max_life_months),
+                        "must not be above the maximum of " + YearsEn(*cat->max_life_months) + " for this category"});
+    }
+    if (in.ext) CheckExt(*in.ext, cat->group, errors);
+  }
+
+  if (!errors.empty()) return errors;
+  c.org_id = ctx.org_id;
+  c.name = *in.name;
+  c.category_code = cat->code;
+  c.category_name = cat->name;
+  c.subject_code = *in.subject_code;
+  c.acquisition_method = *in.acquisition_method;
+  c.funding_source = *in.funding_source;
+  c.acquired_on = *in.acquired_on;
+  c.booked_on = *booked;
+  c.original_value = *in.original_value;
+  c.quantity = quantity;
+  c.unit_of_measure = *in.unit_of_measure;
+  c.usage_direction = in.usage_direction;
+  c.department_id = in.department_id;
+  c.custodian_id = in.custodian_id;
+  c.manager_id = in.manager_id;
+  c.location_id = *in.location_id;
+  c.latitude = in.latitude;
+  c.longitude = in.longitude;
+  c.model = in.model;
+  c.spec = in.spec;
+  c.brand = in.brand;
+  c.serial_no = in.serial_no;
+  c.depreciation_method = method;
+  c.life_months = life;
+  c.certificate_no = in.certificate_no;
+  c.project_ref = in.project_ref;
+  c.ext = in.ext.value_or(CardExt{});
+  c.value_status = in.value_status.value_or("settled");
+  if (!existing) c.state = in.state.value_or(State::kInUse);
+  return errors;
+}
+
+// The card's current values as an input (for merging a patch).
+CardInput InputOf(const Card& c) {
+  CardInput in;
+  in.name = c.name;
+  in.category_code = c.category_code;
+  in.subject_code = c.subject_code;
+  in.acquisition_method = c.acquisition_method;
+  in.funding_source = c.funding_source;
+  in.acquired_on = c.acquired_on;
+  in.booked_on = c.booked_on;
+  in.original_value = c.original_value;
+  in.quantity = c.quantity;
+  in.unit_of_measure = c.unit_of_measure;
+  in.usage_direction = c.usage_direction;
+  in.department_id = c.department_id;
+  in.custodian_id = c.custodian_id;
+  in.manager_id = c.manager_id;
+  in.location_id = c.location_id;
+  in.latitude = c.latitude;
+  in.longitude = c.longitude;
+  in.model = c.model;
+  in.spec = c.spec;
+  in.brand = c.brand;
+  in.serial_no = c.serial_no;
+  in.depreciation_method = c.depreciation_method;
+  in.life_months = c.life_months;
+  in.certificate_no = c.certificate_no;
+  in.project_ref = c.project_ref;
+  if (!c.ext.empty()) in.ext = c.ext;
+  in.value_status = c.value_status;
+  return in;
+}
+
+}  // namespace
+
+std::vector<FieldError> AssetService::ValidateInput(const CardInput& input, ValidationContext& ctx) {
+  Card scratch;
+  return Check(input, ctx, nullptr, &scratch);
+}
+
+// ---- the service --------------------------------------------------------------------
+
+AssetService::AssetService(db::Database& db, CategoryService& categories, org::OrgService& orgs,
+                           AssetSettings settings)
+    : db_(db), categories_(categories), orgs_(orgs), settings_(std::move(settings)) {}
+
+namespace {
+
+Error InvalidTransition(State from, Event event) {
+  return MakeError(ErrorCode::kConflict, "invalid_transition",
+                   "资产当前状态为「" + std::string(StateNameZh(from)) + "」，不能办理该操作",
+                   "An asset that is " + std::string(StateName(from)) + " cannot go through " +
+                       std::string(EventName(event)));
+}
+
+Error VersionConflict() {
+  return MakeError(ErrorCode::kConflict, "version_conflict", "数据已被他人修改，请刷新后重试",
+                   "The record was changed by someone else; reload and try again");
+}
+
+// Orgs that may own cards: units and departments (a department is itself an
+// administrative unit with assets), not regions.
+Result<void> CheckOwner(const org::Org& o) {
+  if (o.level == org::Level::kRegion) {
+    return ValidationError({{"org_id", "not_a_unit", "行政区划不能直接拥有资产，请选择单位或部门",
+                             "a region cannot own assets; choose a unit or department"}});
+  }
+  if (!o.active) {
+    return ValidationError({{"org_id", "inactive", "该单位已停用", "this organisation is inactive"}});
+  }
+  return Ok();
+}
+
+// The id at the end of a materialized path ("/1/4/17/" → 17).
+int64_t LastId(std::string_view path) {
+  if (path.size() < 2) return 0;
+  path.remove_suffix(1);
+  const auto slash = path.rfind('/');
+  int64_t id = 0;
+  const auto s = path.substr(slash + 1);
+  std::from_chars(s.data(), s.data() + s.size(), id);
+  return id;
+}
+
+std::string MakeNumber(std::string_view org_code, int year, int64_t serial) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d%06lld", year, static_cast<long long>(serial));
+  return std::string(org_code) + buf;
+}
+
+constexpr int64_t kMaxSerial = 999'999;
+
+std::optional<int64_t> ActorId(const auth::Caller& caller) {
+  const auth::Principal& p = *caller.principal;
+  return p.is_system ? std::nullopt : std::optional<int64_t>(p.user_id);
+}
+
+NewEvent EventFor(const auth::Caller& caller, const Card& card, Event event, std::optional<State> before,
+                  UtcTime at) {
+  NewEvent e;
+  e.org_id = card.org_id;
+  e.asset_id = card.id;
+  e.event = event;
+  e.state_before = before;
+  e.state_after = card.state;
+  e.at = at;
+  e.actor_user_id = ActorId(caller);
+  e.actor_name = caller.principal->display_name.empty() ? caller.principal->username
+                                                        : caller.principal->display_name;
+  if (!caller.request_id.empty()) e.request_id = caller.request_id;
+  return e;
+}
+
+}  // namespace
+
+Result<ValidationContext> AssetService::LoadValidationContext(db::Connection& c, int64_t org_id) {
+  auto o = orgs_.Lookup(org_id);
+  if (!o.ok()) return std::move(o).error();
+  MS_TRY(CheckOwner(*o));
+  ValidationContext ctx(org_id, TodayInShanghai(), [this](std::string_view code) -> std::optional<Category> {
+    auto cat = categories_.Get(code);
+    if (!cat.ok()) return std::nullopt;
+    return std::move(cat).value();
+  });
+  std::unordered_set<int64_t>* sets[3] = {&ctx.departments, &ctx.staff, &ctx.locations};
+  for (int k = 0; k < 3; ++k) {
+    MS_ASSIGN_OR_RETURN(auto names, DirectoryStore::Names(c, static_cast<DirectoryKind>(k), org_id));
+    for (const auto& n : names) {
+      if (n.active) sets[k]->insert(n.id);
+    }
+  }
+  return ctx;
+}
+
+namespace {
+
+// A context for one card: only the directory ids the input names are looked
+// up (cheaper than loading the unit's whole directories).
+Result<ValidationContext> ContextFor(db::Connection& c, int64_t org_id, const CardInput& in,
+                                     CategoryService& categories) {
+  ValidationContext ctx(org_id, TodayInShanghai(), [&categories](std::string_view code) -> std::optional<Category> {
+    auto cat = categories.Get(code);
+    if (!cat.ok()) return std::nullopt;
+    return std::move(cat).value();
+  });
+  if (in.department_id) {
+    auto d = DirectoryStore::GetDepartment(c, *in.department_id);
+    if (d.ok() && d->org_id == org_id && d->active) ctx.departments.insert(d->id);
+  }
+  for (const auto& id : {in.custodian_id, in.manager_id}) {
+    if (!id) continue;
+    auto s = DirectoryStore::GetStaff(c, *id);
+    if (s.ok() && s->org_id == org_id && s->active) ctx.staff.insert(s->id);
+  }
+  if (in.location_id) {
+    auto l = DirectoryStore::GetLocation(c, *in.location_id);
+    if (l.ok() && l->org_id == org_id && l->active) ctx.locations.insert(l->id);
+  }
+  return ctx;
+}
+
+}  // namespace
+
+Result<Card> AssetService::Register(const auth::Caller& caller, int64_t org_id, const CardInput& input) {
+  const auth::Principal& who = *caller.principal;
+  MS_TRY(auth::Require(who, Action::kAssetWrite));
+  auto o = orgs_.Lookup(org_id);
+  if (!o.ok() || !auth::CanOn(who, Action::kAssetWrite, o->path)) {
+    return ValidationError({{"org_id", "not_found", "单位不存在或不在您的管理范围内",
+                             "the organisation does not exist or is outside your scope"}});
+  }
+  MS_TRY(CheckOwner(*o));
+  MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
+  MS_ASSIGN_OR_RETURN(ValidationContext ctx, ContextFor(*tx, org_id, input, categories_));
+  Card card;
+  auto errors = Check(input, ctx, nullptr, &card);
+  if (!errors.empty()) return ValidationError(std::move(errors));
+
+  const UtcTime now = Now();
+  const int year = ctx.today.year();
+  MS_ASSIGN_OR_RETURN(const int64_t serial, AssetStore::ReserveSerials(*tx, org_id, year, 1));
+  if (serial > kMaxSerial) {
+    return MakeError(ErrorCode::kConflict, "serials_exhausted", "本单位本年度的资产编号已用完",
+                     "This unit has used up this year's asset numbers");
+  }
+  card.number = MakeNumber(o->code, year, serial);
+  card.created_at = card.updated_at = now;
+  MS_ASSIGN_OR_RETURN(card.id, AssetStore::Insert(*tx, card));
+  MS_ASSIGN_OR_RETURN(Card stored, AssetStore::GetById(*tx, card.id));
+  const std::string after = CardJson(stored);
+  NewEvent e = EventFor(caller, stored, Event::kRegister, std::nullopt, now);
+  e.after_json = after;
+  MS_TRY(AssetStore::InsertEvent(*tx, e));
+  MS_TRY(AssetStore::AddRollup(*tx, org_id, stored.category_code, stored.state, 1, stored.original_value.value));
+  MS_TRY(audit::Write(*tx, caller, {"asset.register", "asset", stored.number, org_id, std::nullopt, after}));
+  MS_TRY(tx.Commit());
+  return stored;
+}
+
+Result<BatchResult> AssetService::RegisterMany(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
+                                               const std::vector<CardInput>& inputs, const BatchOptions& options) {
+  const auth::Principal& who = *caller.principal;
+  MS_TRY(auth::Require(who, Action::kAssetWrite));
+  auto o = orgs_.Lookup(org_id);
+  if (!o.ok() || !auth::CanOn(who, Action::kAssetWrite, o->path)) {
+    return ValidationError({{"org_id", "not_found", "单位不存在或不在您的管理范围内",
+                             "the organisation does not exist or is outside your scope"}});
+  }
+  BatchResult result;
+  if (inputs.empty()) return result;
+  MS_ASSIGN_OR_RETURN(ValidationContext ctx, LoadValidationContext(tx, org_id));
+
+  // Validate everything before writing anything.
+  std::vector<Card> cards(inputs.size());
+  std::vector<FieldError> errors;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto row_errors = Check(inputs[i], ctx, nullptr, &cards[i]);
+    for (auto& e : row_errors) {
+      e.field = "rows[" + std::to_string(i) + "]." + e.field;
+      errors.push_back(std::move(e));
+    }
+  }
+  if (!errors.empty()) return ValidationError(std::move(errors));
+
+  const UtcTime now = Now();
+  const int year = ctx.today.year();
+  const auto n = static_cast<int64_t>(cards.size());
+  MS_ASSIGN_OR_RETURN(const int64_t first, AssetStore::ReserveSerials(tx, org_id, year, n));
+  if (first + n - 1 > kMaxSerial) {
+    return MakeError(ErrorCode::kConflict, "serials_exhausted", "本单位本年度的资产编号已用完",
+                     "This unit has used up this year's asset numbers");
+  }
+  // Rollup deltas per category × state.
+  std::map<std::pair<std::string, State>, std::pair<int64_t, int64_t>> deltas;
+  result.numbers.reserve(cards.size());
+  for (size_t i = 0; i < cards.size(); ++i) {
+    Card& c = cards[i];
+    c.number = MakeNumber(o->code, year, first + static_cast<int64_t>(i));
+    c.created_at = c.updated_at = now;
+    auto& d = deltas[{c.category_code, c.state}];
+    d.first += 1;
+    d.second += c.original_value.value;
+    result.total_value += c.original_value;
+    result.numbers.push_back(c.number);
+  }
+  MS_TRY(AssetStore::InsertMany(tx, cards));
+  Card probe;
+  probe.org_id = org_id;
+  NewEvent common = EventFor(caller, probe, Event::kRegister, std::nullopt, now);
+  std::string note = options.note;
+  if (!options.batch_id.empty()) note += (note.empty() ? "" : " ") + std::string("batch ") + options.batch_id;
+  if (!note.empty()) common.note = note;
+  MS_TRY(AssetStore::InsertRegisterEvents(tx, org_id, result.numbers.front(), result.numbers.back(), common));
+  for (const auto& [key, d] : deltas) {
+    MS_TRY(AssetStore::AddRollup(tx, org_id, key.first, key.second, d.first, d.second));
+  }
+  result.count = n;
+  const std::string after = json::serialize(json::object{{"batch_id", options.batch_id},
+                                                         {"count", n},
+                                                         {"first_number", result.numbers.front()},
+                                                         {"last_number", result.numbers.back()},
+                                                         {"total_value", result.total_value.value}});
+  MS_TRY(audit::Write(tx, caller, {"asset.register_batch", "asset_batch",
+                                   options.batch_id.empty() ? result.numbers.front() : options.batch_id, org_id,
+                                   std::nullopt, after}));
+  return result;
+}
+
+namespace {
+
+// One change to one card: load it in the write transaction, check scope,
+// version and the life-cycle transition, let `mutate` change a copy, then
+// write the card, the rollup deltas, the event and the audit row.
+struct ChangeSpec {
+  Event event;
+  std::optional<int64_t> version;
+  std::string note;
+  const char* audit_action;
+};
+
+}  // namespace
+
+// Defined here (not in the header) to keep the header free of std::function
+// plumbing; the service methods below share it.
+static Result<Card> ApplyChange(db::Database& db, const auth::Caller& caller, std::string_view number,
+                                const ChangeSpec& spec,
+                                const std::function<Result<void>(db::Connection&, const Card&, Card&)>& mutate) {
+  const auth::Principal& who = *caller.principal;
+  MS_TRY(auth::Require(who, Action::kAssetWrite));
+  MS_ASSIGN_OR_RETURN(auto tx, db.Write());
+  std::string path;
+  auto found = AssetStore::GetByNumber(*tx, number, &path);
+  if (!found.ok()) return std::move(found).error();
+  Card before = std::move(found).value();
+  // Outside the read scope the card does not exist; readable but not
+  // writable is NotFound too (RequireOn), so nothing leaks either way.
+  MS_TRY(auth::RequireOn(who, Action::kAssetWrite, path, "资产", "Asset"));
+  if (spec.version && *spec.version != before.version) return VersionConflict();
+  const auto next_state = Transition(before.state, spec.event);
+  if (!next_state) return InvalidTransition(before.state, spec.event);
+  Card after = before;
+  after.state = *next_state;
+  MS_TRY(mutate(*tx, before, after));
+  const UtcTime now = Now();
+  after.updated_at = now;
+  MS_TRY(AssetStore::Update(*tx, after, before.version));
+  if (after.category_code != before.category_code || after.state != before.state ||
+      after.original_value != before.original_value) {
+    MS_TRY(AssetStore::AddRollup(*tx, before.org_id, before.category_code, before.state, -1,
+                                 -before.original_value.value));
+    MS_TRY(AssetStore::AddRollup(*tx, after.org_id, after.category_code, after.state, 1, after.original_value.value));
+  }
+  MS_ASSIGN_OR_RETURN(Card stored, AssetStore::GetById(*tx, before.id));
+  const json::object before_obj = CardObject(before);
+  const json::object after_obj = CardObject(stored);
+  auto [diff_before, diff_after] = Diff(before_obj, after_obj);
+  NewEvent e = EventFor(caller, stored, spec.event, before.state, now);
+  e.before_json = std::move(diff_before);
+  e.after_json = std::move(diff_after);
+  if (!spec.note.empty()) e.note = spec.note;
+  MS_TRY(AssetStore::InsertEvent(*tx, e));
+  MS_TRY(audit::Write(*tx, caller, {spec.audit_action, "asset", stored.number, stored.org_id,
+                                    json::serialize(before_obj), json::serialize(after_obj)}));
+  MS_TRY(tx.Commit());
+  return stored;
+}
+
+Result<Card> AssetService::Edit(const auth::Caller& caller, std::string_view number, const CardPatch& patch) {
+  std::vector<FieldError> refused;
+  auto not_editable = [&](const char* field, bool present, const char* zh, const char* en) {
+    if (present) refused.push_back({field, "not_editable", zh, en});
+  };
+  const CardInput& s = patch.set;
+  not_editable("custodian_id", s.custodian_id.has_value(), "使用人请通过交接办理", "change it through assign");
+  not_editable("department_id", s.department_id.has_value(), "使用科室请通过交接办理", "change it through assign");
+  not_editable("manager_id", s.manager_id.has_value(), "管理人请通过交接办理", "change it through assign");
+  not_editable("location_id", s.location_id.has_value(), "存放地点请通过移动办理", "change it through relocate");
+  not_editable("state", s.state.has_value(), "状态只能通过相应的业务办理", "state changes through its own actions");
+  static const std::vector<std::string> kClearable = {
+      "usage_direction", "latitude",       "longitude",   "model", "spec", "brand", "serial_no",
+      "certificate_no",  "project_ref",    "ext"};
+  for (const auto& f : patch.clear) {
+    if (!OneOf(kClearable, f)) refused.push_back({f, "required", "不能清空", "cannot be cleared"});
+  }
+  if (!refused.empty()) return ValidationError(std::move(refused));
+
+  ChangeSpec spec{Event::kEdit, patch.version, "", "asset.edit"};
+  return ApplyChange(db_, caller, number, spec, [&](db::Connection& c, const Card& before, Card& after) -> Result<void> {
+    CardInput merged = InputOf(before);
+    auto set = [](auto& field, const auto& v) {
+      if (v) field = v;
+    };
+    set(merged.name, s.name);
+    set(merged.category_code, s.category_code);
+    set(merged.subject_code, s.subject_code);
+    set(merged.acquisition_method, s.acquisition_method);
+    set(merged.funding_source, s.funding_source);
+    set(merged.acquired_on, s.acquired_on);
+    set(merged.booked_on, s.booked_on);
+    set(merged.original_value, s.original_value);
+    set(merged.quantity, s.quantity);
+    set(merged.unit_of_measure, s.unit_of_measure);
+    set(merged.usage_direction, s.usage_direction);
+    set(merged.latitude, s.latitude);
+    set(merged.longitude, s.longitude);
+    set(merged.model, s.model);
+    set(merged.spec, s.spec);
+    set(merged.brand, s.brand);
+    set(merged.serial_no, s.serial_no);
+    set(merged.depreciation_method, s.depreciation_method);
+    set(merged.life_months, s.life_months);
+    set(merged.certificate_no, s.certificate_no);
+    set(merged.project_ref, s.project_ref);
+    set(merged.ext, s.ext);
+    set(merged.value_status, s.value_status);
+    for (const auto& f : patch.clear) {
+      if (f == "usage_direction") merged.usage_direction.reset();
+      if (f == "latitude" || f == "longitude") {
+        merged.latitude.reset();
+        merged.longitude.reset();
+      }
+      if (f == "model") merged.model.reset();
+      if (f == "spec") merged.spec.reset();
+      if (f == "brand") merged.brand.reset();
+      if (f == "serial_no") merged.serial_no.reset();
+      if (f == "certificate_no") merged.certificate_no.reset();
+      if (f == "project_ref") merged.project_ref.reset();
+      if (f == "ext") merged.ext.reset();
+    }
+    // A category change keeps the life only if the caller did not give one
+    // and it still fits; otherwise validation says why.
+    (void)c;
+    ValidationContext ctx(before.org_id, TodayInShanghai(), [this](std::string_view code) -> std::optional<Category> {
+      auto cat = categories_.Get(code);
+      if (!cat.ok()) return std::nullopt;
+      return std::move(cat).value();
+    });
+    Card merged_card;
+    auto errors = Check(merged, ctx, &before, &merged_card);
+    if (!errors.empty()) return ValidationError(std::move(errors));
+    merged_card.id = before.id;
+    merged_card.number = before.number;
+    merged_card.state = after.state;
+    merged_card.version = before.version;
+    merged_card.created_at = before.created_at;
+    after = std::move(merged_card);
+    return Ok();
+  });
+}
+
+Result<Card> AssetService::Assign(const auth::Caller& caller, std::string_view number, const Assignment& a) {
+  ChangeSpec spec{Event::kAssign, a.version, a.note, "asset.assign"};
+  std::vector<FieldError> errors;
+  CheckText("note", a.note, {.max_len = 500, .multiline = true}, errors);
+  if (!errors.empty()) return ValidationError(std::move(errors));
+  return ApplyChange(db_, caller, number, spec, [&](db::Connection& c, const Card& before, Card& after) -> Result<void> {
+    std::vector<FieldError> errs;
+    auto staff_ok = [&](int64_t id) {
+      auto s = DirectoryStore::GetStaff(c, id);
+      return s.ok() && s->org_id == before.org_id && s->active;
+    };
+    if (a.clear_custodian) after.custodian_id.reset();
+    if (a.custodian_id) {
+      if (staff_ok(*a.custodian_id)) {
+        after.custodian_id = a.custodian_id;
+      } else {
+        errs.push_back({"custodian_id", "not_found", "使用人不存在、已停用或不属于本单位",
+                        "no such active staff member in this unit"});
+      }
+    }
+    if (a.clear_manager) after.manager_id.reset();
+    if (a.manager_id) {
+      if (staff_ok(*a.manager_id)) {
+        after.manager_id = a.manager_id;
+      } else {
+        errs.push_back({"manager_id", "not_found", "管理人不存在、已停用或不属于本单位",
+                        "no such active staff member in this unit"});
+      }
+    }
+    if (a.clear_department) after.department_id.reset();
+    if (a.department_id) {
+      auto d = DirectoryStore::GetDepartment(c, *a.department_id);
+      if (d.ok() && d->org_id == before.org_id && d->active) {
+        after.department_id = a.department_id;
+      } else {
+        errs.push_back({"department_id", "not_found", "科室不存在、已停用或不属于本单位",
+                        "no such active department in this unit"});
+      }
+    }
+    if (!errs.empty()) return ValidationError(std::move(errs));
+    if (after.custodian_id == before.custodian_id && after.manager_id == before.manager_id &&
+        after.department_id == before.department_id) {
+      return ValidationError({{"custodian_id", "no_change", "交接前后没有变化", "nothing changes hands"}});
+    }
+    return Ok();
+  });
+}
+
+Result<Card> AssetService::Relocate(const auth::Caller& caller, std::string_view number, const Relocation& r) {
+  ChangeSpec spec{Event::kRelocate, r.version, r.note, "asset.relocate"};
+  std::vector<FieldError> errors;
+  CheckText("note", r.note, {.max_len = 500, .multiline = true}, errors);
+  if (r.latitude.has_value() != r.longitude.has_value())
+    errors.push_back({r.latitude ? "longitude" : "latitude", "required", "经纬度须同时填写",
+                      "latitude and longitude go together"});
+  if (r.latitude && !(*r.latitude >= -90 && *r.latitude <= 90))
+    errors.push_back({"latitude", "out_of_range", "纬度应在 -90 到 90 之间", "must be from -90 to 90"});
+  if (r.longitude && !(*r.longitude >= -180 && *r.longitude <= 180))
+    errors.push_back({"longitude", "out_of_range", "经度应在 -180 到 180 之间", "must be from -180 to 180"});
+  if (!errors.empty()) return ValidationError(std::move(errors));
+  return ApplyChange(db_, caller, number, spec, [&](db::Connection& c, const Card& before, Card& after) -> Result<void> {
+    auto l = DirectoryStore::GetLocation(c, r.location_id);
+    if (!l.ok() || l->org_id != before.org_id || !l->active) {
+      return ValidationError({{"location_id", "not_found", "存放地点不存在、已停用或不属于本单位",
+                               "no such active location in this unit"}});
+    }
+    after.location_id = r.location_id;
+    if (r.latitude) {
+      after.latitude = r.latitude;
+      after.longitude = r.longitude;
+    }
+    if (after.location_id == before.location_id && after.latitude == before.latitude &&
+        after.longitude == before.longitude) {
+      return ValidationError({{"location_id", "no_change", "存放地点没有变化", "the location does not change"}});
+    }
+    return Ok();
+  });
+}
+
+namespace {
+
+Result<void> CheckNote(const std::string& note) {
+  std::vector<FieldError> errors;
+  CheckText("note", note, {.max_len = 500, .multiline = true}, errors);
+  if (!errors.empty()) return ValidationError(std::move(errors));
+  return Ok();
+}
+
+Result<void> NoMutation(db::Connection&, const Card&, Card&) { return Ok(); }
+
+}  // namespace
+
+Result<Card> AssetService::MarkIdle(const auth::Caller& caller, std::string_view number, const StateChange& c) {
+  MS_TRY(CheckNote(c.note));
+  return ApplyChange(db_, caller, number, {Event::kMarkIdle, c.version, c.note, "asset.mark_idle"}, NoMutation);
+}
+
+Result<Card> AssetService::BackInUse(const auth::Caller& caller, std::string_view number, const StateChange& c) {
+  MS_TRY(CheckNote(c.note));
+  return ApplyChange(db_, caller, number, {Event::kBackInUse, c.version, c.note, "asset.back_in_use"}, NoMutation);
+}
+
+// ---- reads ------------------------------------------------------------------------
+
+Result<Card> AssetService::Get(const auth::Principal& who, std::string_view number) {
+  MS_TRY(auth::Require(who, Action::kAssetRead));
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  std::string path;
+  MS_ASSIGN_OR_RETURN(Card card, AssetStore::GetByNumber(*conn, number, &path));
+  if (!auth::CanOn(who, Action::kAssetRead, path)) return NotFoundError("资产", "Asset");
+  return card;
+}
+
+Result<Card> AssetService::GetByQr(const auth::Principal& who, std::string_view payload) {
+  std::string_view p = payload;
+  while (!p.empty() && (p.back() == '/' || p.back() == ' ')) p.remove_suffix(1);
+  while (!p.empty() && p.front() == ' ') p.remove_prefix(1);
+  if (const auto q = p.find_first_of("?#"); q != std::string_view::npos) p = p.substr(0, q);
+  if (const auto at = p.rfind("/a/"); at != std::string_view::npos) {
+    p = p.substr(at + 3);
+  } else if (p.find('/') != std::string_view::npos || p.find(':') != std::string_view::npos) {
+    return NotFoundError("资产", "Asset");
+  }
+  if (p.empty()) return NotFoundError("资产", "Asset");
+  return Get(who, p);
+}
+
+Result<std::vector<CardEvent>> AssetService::History(const auth::Principal& who, std::string_view number) {
+  MS_ASSIGN_OR_RETURN(Card card, Get(who, number));
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  return AssetStore::History(*conn, card.id);
+}
+
+CardValueAt AssetService::ValueAt(const Card& card, Date at) const {
+  return {at, ComputeDepreciation(card.original_value, card.acquired_on, card.life_months, card.depreciation_method,
+                                  settings_.depreciation_start, at)};
+}
+
+std::string AssetService::QrPayload(const Card& card) const {
+  std::string base = settings_.public_base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/a/" + card.number;
+}
+
+namespace {
+
+constexpr int64_t kCountCap = 10'000;
+
+// The scope roots of who's asset.read narrowed to the subtree of `org` when
+// given; empty when nothing of it is visible.
+std::vector<auth::ScopeRoot> EffectiveRoots(const auth::Principal& who, const std::optional<org::Org>& org) {
+  auto roots = auth::ScopeRoots(who, Action::kAssetRead);
+  if (!org) return roots;
+  std::vector<auth::ScopeRoot> out;
+  for (const auto& r : roots) {
+    if (org->path.starts_with(r.path)) {
+      if (r.exact && org->path != r.path) continue;
+      out.push_back({org->path, r.exact});
+    } else if (r.path.starts_with(org->path)) {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+// Cursors: "<sort>.<dir>.<hex of the sort value>.<id>", opaque to clients.
+std::string EncodeCursor(SortKey sort, bool desc, const Card& last) {
+  std::string value;
+  switch (sort) {
+    case SortKey::kNumber:
+      value = last.number;
+      break;
+    case SortKey::kName:
+      value = last.name;
+      break;
+    case SortKey::kAcquiredOn:
+      value = std::to_string(last.acquired_on.days);
+      break;
+    case SortKey::kOriginalValue:
+      value = std::to_string(last.original_value.value);
+      break;
+  }
+  return std::to_string(static_cast<int>(sort)) + "." + (desc ? "1" : "0") + "." + HexEncode(value) + "." +
+         std::to_string(last.id);
+}
+
+std::optional<ListCursor> DecodeCursor(std::string_view s, SortKey sort, bool desc) {
+  auto take = [&](std::string_view& rest) {
+    const auto dot = rest.find('.');
+    std::string_view part = rest.substr(0, dot);
+    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    return part;
+  };
+  std::string_view rest = s;
+  const auto sort_part = take(rest);
+  const auto dir_part = take(rest);
+  const auto hex = take(rest);
+  const auto id_part = rest;
+  if (sort_part != std::to_string(static_cast<int>(sort)) || dir_part != (desc ? "1" : "0")) return std::nullopt;
+  if (hex.size() % 2 != 0 || hex.size() > 2000) return std::nullopt;
+  std::string value;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    unsigned byte = 0;
+    const auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, byte, 16);
+    if (ec != std::errc() || p != hex.data() + i + 2) return std::nullopt;
+    value.push_back(static_cast<char>(byte));
+  }
+  ListCursor c;
+  const auto [p, ec] = std::from_chars(id_part.data(), id_part.data() + id_part.size(), c.id);
+  if (ec != std::errc() || p != id_part.data() + id_part.size() || c.id <= 0) return std::nullopt;
+  if (sort == SortKey::kNumber || sort == SortKey::kName) {
+    c.text_value = std::move(value);
+  } else {
+    const auto [q, ec2] = std::from_chars(value.data(), value.data() + value.size(), c.int_value);
+    if (ec2 != std::errc() || q != value.data() + value.size()) return std::nullopt;
+  }
+  return c;
+}
+
+// Orders two cards as the list statements do (sort value, then id).
+bool Before(const Card& a, const Card& b, SortKey sort, bool desc) {
+  auto key = [&](const Card& c) {
+    switch (sort) {
+      case SortKey::kNumber:
+        return std::make_tuple(std::string_view(c.number), int64_t{0}, c.id);
+      case SortKey::kName:
+        return std::make_tuple(std::string_view(c.name), int64_t{0}, c.id);
+      case SortKey::kAcquiredOn:
+        return std::make_tuple(std::string_view(), static_cast<int64_t>(c.acquired_on.days), c.id);
+      case SortKey::kOriginalValue:
+        return std::make_tuple(std::string_view(), c.original_value.value, c.id);
+    }
+    return std::make_tuple(std::string_view(), int64_t{0}, c.id);
+  };
+  return desc ? key(b) < key(a) : key(a) < key(b);
+}
+
+}  // namespace
+
+Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter& filter) {
+  MS_TRY(auth::Require(who, Action::kAssetRead));
+  std::optional<org::Org> org;
+  if (filter.org_id) {
+    auto o = orgs_.Lookup(*filter.org_id);
+    if (!o.ok()) return NotFoundError("机构", "Organisation");
+    org = std::move(o).value();
+  }
+  const auto roots = EffectiveRoots(who, org);
+  if (roots.empty()) return NotFoundError("机构", "Organisation");
+
+  StoreFilter f;
+  if (filter.category_prefix) f.category_prefix = *filter.category_prefix;
+  if (filter.state) f.state = std::string(StateName(*filter.state));
+  f.custodian_id = filter.custodian_id;
+  if (filter.location) f.location_pattern = LikeContainsPattern(*filter.location);
+  if (filter.min_value) f.min_value = filter.min_value->value;
+  if (filter.max_value) f.max_value = filter.max_value->value;
+  if (filter.acquired_from) f.acquired_from = filter.acquired_from->days;
+  if (filter.acquired_to) f.acquired_to = filter.acquired_to->days;
+  if (filter.q) {
+    // The trigram indexes need three characters; shorter text is a LIKE
+    // filter on the rows the other conditions select.
+    if (CodePointCount(*filter.q) >= 3) {
+      f.text = *filter.q;
+    } else {
+      f.short_text_pattern = LikeContainsPattern(*filter.q);
+    }
+  }
+  f.sort = filter.sort;
+  f.descending = filter.descending;
+  if (filter.cursor) {
+    f.after = DecodeCursor(*filter.cursor, filter.sort, filter.descending);
+    if (!f.after) {
+      return ValidationError({{"cursor", "invalid", "无效的游标（排序改变后请从第一页开始）",
+                               "invalid cursor (start from the first page after changing the sort)"}});
+    }
+  }
+  const int limit = std::clamp(filter.limit, 1, 1000);
+
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  CardPage page;
+  const bool rollup_total = !filter.custodian_id && !filter.location && !filter.min_value && !filter.max_value &&
+                            !filter.acquired_from && !filter.acquired_to && !filter.q;
+  int64_t counted = 0;
+  for (const auto& root : roots) {
+    StoreScope scope;
+    scope.unit = root.exact;
+    scope.path = root.path;
+    scope.org_id = LastId(root.path);
+    MS_ASSIGN_OR_RETURN(auto items, AssetStore::List(*conn, scope, f, limit + 1));
+    for (auto& c : items) page.items.push_back(std::move(c));
+    if (rollup_total) {
+      MS_ASSIGN_OR_RETURN(auto t, AssetStore::RollupTotal(*conn, scope, f.category_prefix, f.state));
+      counted += t.first;
+    } else if (counted <= kCountCap) {
+      MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::Count(*conn, scope, f, kCountCap));
+      counted += n;
+    }
+  }
+  if (roots.size() > 1) {
+    std::sort(page.items.begin(), page.items.end(),
+              [&](const Card& a, const Card& b) { return Before(a, b, filter.sort, filter.descending); });
+  }
+  if (page.items.size() > static_cast<size_t>(limit)) {
+    page.items.resize(static_cast<size_t>(limit));
+    page.next_cursor = EncodeCursor(filter.sort, filter.descending, page.items.back());
+  }
+  if (!rollup_total && counted > kCountCap) {
+    page.total = kCountCap;
+    page.total_capped = true;
+  } else {
+    page.total = counted;
+  }
+  return page;
+}
+
+Result<Stats> AssetService::Statistics(const auth::Principal& who, const StatsQuery& query) {
+  MS_TRY(auth::Require(who, Action::kAssetRead));
+  std::optional<org::Org> org;
+  if (query.org_id) {
+    auto o = orgs_.Lookup(*query.org_id);
+    if (!o.ok()) return NotFoundError("机构", "Organisation");
+    org = std::move(o).value();
+  }
+  const auto roots = EffectiveRoots(who, org);
+  if (roots.empty()) return NotFoundError("机构", "Organisation");
+  // The org whose children group_by=org shows: the one asked for, else the
+  // single scope root; with several roots, each root is a group.
+  std::optional<std::string> chosen_path;
+  if (org) {
+    chosen_path = org->path;
+  } else if (roots.size() == 1) {
+    chosen_path = roots.front().path;
+  }
+  const bool by_category = std::count(query.group_by.begin(), query.group_by.end(), StatsDimension::kCategory) > 0;
+  const bool by_state = std::count(query.group_by.begin(), query.group_by.end(), StatsDimension::kState) > 0;
+  const bool by_org = std::count(query.group_by.begin(), query.group_by.end(), StatsDimension::kOrg) > 0;
+
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  struct Key {
+    std::string category;
+    std::string state;
+    int64_t org = 0;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::map<Key, StatsRow> groups;
+  Stats out;
+  if (chosen_path && *chosen_path != "/") out.org_id = LastId(*chosen_path);
+  for (const auto& root : roots) {
+    StoreScope scope;
+    scope.unit = root.exact;
+    scope.path = root.path;
+    scope.org_id = LastId(root.path);
+    MS_ASSIGN_OR_RETURN(auto rows, AssetStore::Rollups(*conn, scope));
+    for (const auto& r : rows) {
+      Key k;
+      if (by_category) k.category = r.category_code;
+      if (by_state) k.state = r.state;
+      if (by_org) {
+        // The direct child of the chosen org on the way to r's org.
+        const std::string& base = chosen_path ? *chosen_path : root.path;
+        if (r.org_path == base && base != "/") {
+          k.org = LastId(base);
+        } else if (r.org_path.starts_with(base)) {
+          const auto rest = std::string_view(r.org_path).substr(base.size());
+          const auto slash = rest.find('/');
+          std::from_chars(rest.data(), rest.data() + slash, k.org);
+        }
+        if (!chosen_path) k.org = LastId(root.path);
+      }
+      auto [it, inserted] = groups.try_emplace(k);
+      StatsRow& g = it->second;
+      if (inserted) {
+        if (by_category) {
+          g.category_code = r.category_code;
+          g.category_name = r.category_name;
+        }
+        if (by_state) g.state = ParseState(r.state);
+        if (by_org) g.org_id = k.org;
+      }
+      g.count += r.count;
+      g.value += Fen{r.value};
+      out.total_count += r.count;
+      out.total_value += Fen{r.value};
+    }
+  }
+  for (auto& [k, g] : groups) {
+    if (g.org_id) {
+      auto o = orgs_.Lookup(*g.org_id);
+      if (o.ok()) g.org_name = o->name;
+    }
+    out.rows.push_back(std::move(g));
+  }
+  return out;
+}
+
+}  // namespace minsheng::asset

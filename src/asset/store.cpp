@@ -1,0 +1,497 @@
+#include "asset/store.h"
+
+#include <boost/json.hpp>
+#include <deque>
+
+#include "asset/sql.h"
+
+namespace minsheng::asset {
+
+namespace json = boost::json;
+
+// ---- extension fields -------------------------------------------------------
+
+std::optional<std::string> EncodeExt(const CardExt& e) {
+  if (e.empty()) return std::nullopt;
+  json::object o;
+  if (e.area_m2) o["area_m2"] = *e.area_m2;
+  if (e.structure) o["structure"] = *e.structure;
+  if (e.certificate) o["certificate"] = *e.certificate;
+  if (e.plate) o["plate"] = *e.plate;
+  if (e.vin) o["vin"] = *e.vin;
+  if (e.engine_no) o["engine_no"] = *e.engine_no;
+  if (e.displacement_l) o["displacement_l"] = *e.displacement_l;
+  if (e.land_class) o["land_class"] = *e.land_class;
+  return json::serialize(o);
+}
+
+CardExt DecodeExt(std::string_view text) {
+  CardExt e;
+  if (text.empty()) return e;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return e;
+  const auto& o = v.as_object();
+  auto str = [&](const char* k, std::optional<std::string>& out) {
+    if (const auto* x = o.if_contains(k); x && x->is_string()) out = std::string(x->as_string());
+  };
+  auto num = [&](const char* k, std::optional<double>& out) {
+    if (const auto* x = o.if_contains(k); x && x->is_number()) out = x->to_number<double>();
+  };
+  num("area_m2", e.area_m2);
+  str("structure", e.structure);
+  str("certificate", e.certificate);
+  str("plate", e.plate);
+  str("vin", e.vin);
+  str("engine_no", e.engine_no);
+  num("displacement_l", e.displacement_l);
+  str("land_class", e.land_class);
+  return e;
+}
+
+namespace {
+
+// ---- rows -------------------------------------------------------------------
+
+Card CardFromRow(const db::Row& r, std::string* org_path) {
+  Card c;
+  c.id = r.Int(0);
+  c.org_id = r.Int(1);
+  c.number = r.Text(2);
+  c.name = r.Text(3);
+  c.category_code = r.Text(4);
+  c.subject_code = r.Text(5);
+  c.acquisition_method = r.Text(6);
+  c.funding_source = r.Text(7);
+  c.acquired_on = Date{static_cast<int32_t>(r.Int(8))};
+  c.booked_on = Date{static_cast<int32_t>(r.Int(9))};
+  c.original_value = Fen{r.Int(10)};
+  c.quantity = r.Int(11);
+  c.unit_of_measure = r.Text(12);
+  c.usage_direction = r.OptText(13);
+  c.department_id = r.OptInt(14);
+  c.custodian_id = r.OptInt(15);
+  c.manager_id = r.OptInt(16);
+  c.location_id = r.Int(17);
+  if (!r.IsNull(18)) c.latitude = r.Real(18);
+  if (!r.IsNull(19)) c.longitude = r.Real(19);
+  c.model = r.OptText(20);
+  c.spec = r.OptText(21);
+  c.brand = r.OptText(22);
+  c.serial_no = r.OptText(23);
+  c.depreciation_method = ParseDepreciationMethod(r.Text(24)).value_or(DepreciationMethod::kNone);
+  c.life_months = static_cast<int>(r.Int(25));
+  c.certificate_no = r.OptText(26);
+  c.project_ref = r.OptText(27);
+  if (!r.IsNull(28)) c.ext = DecodeExt(r.Text(28));
+  c.value_status = r.Text(29);
+  c.state = ParseState(r.Text(30)).value_or(State::kInUse);
+  c.version = r.Int(31);
+  c.created_at = UtcTime{r.Int(32)};
+  c.updated_at = UtcTime{r.Int(33)};
+  c.org_code = r.Text(34);
+  c.org_name = r.Text(35);
+  c.category_name = r.Text(36);
+  c.department_name = r.OptText(37);
+  c.custodian_name = r.OptText(38);
+  c.manager_name = r.OptText(39);
+  c.location_name = r.Text(40);
+  if (org_path != nullptr) *org_path = r.Text(41);
+  return c;
+}
+
+Result<Card> OneCard(Result<db::Rows> rows, std::string* org_path) {
+  if (!rows.ok()) return std::move(rows).error();
+  if (rows->empty()) return NotFoundError("资产", "Asset");
+  return CardFromRow((*rows)[0], org_path);
+}
+
+// The 31 bound values of one card for INSERT (sql.h kInsertHead order). The
+// ext_json text lives in *ext so the string views stay valid.
+void AppendInsertParams(const Card& c, std::optional<std::string>* ext, std::vector<db::Param>& p) {
+  *ext = EncodeExt(c.ext);
+  p.emplace_back(c.org_id);
+  p.emplace_back(c.number);
+  p.emplace_back(c.name);
+  p.emplace_back(c.category_code);
+  p.emplace_back(c.subject_code);
+  p.emplace_back(c.acquisition_method);
+  p.emplace_back(c.funding_source);
+  p.emplace_back(static_cast<int64_t>(c.acquired_on.days));
+  p.emplace_back(static_cast<int64_t>(c.booked_on.days));
+  p.emplace_back(c.original_value.value);
+  p.emplace_back(c.quantity);
+  p.emplace_back(c.unit_of_measure);
+  p.emplace_back(c.usage_direction);
+  p.emplace_back(c.department_id);
+  p.emplace_back(c.custodian_id);
+  p.emplace_back(c.manager_id);
+  p.emplace_back(c.location_id);
+  p.emplace_back(c.latitude);
+  p.emplace_back(c.longitude);
+  p.emplace_back(c.model);
+  p.emplace_back(c.spec);
+  p.emplace_back(c.brand);
+  p.emplace_back(c.serial_no);
+  p.emplace_back(DepreciationMethodName(c.depreciation_method));
+  p.emplace_back(c.life_months);
+  p.emplace_back(c.certificate_no);
+  p.emplace_back(c.project_ref);
+  p.emplace_back(*ext);
+  p.emplace_back(c.value_status);
+  p.emplace_back(StateName(c.state));
+  p.emplace_back(c.created_at.micros);
+}
+
+// Statements assembled once from sql.h's constant fragments. Strings live in
+// deques, so the Sql pointers into them stay valid.
+class Statements {
+ public:
+  static const Statements& Get() {
+    static const Statements kStatements;
+    return kStatements;
+  }
+
+  const db::Sql& insert_one() const { return sqls_[insert_one_]; }
+  const db::Sql& insert_returning() const { return sqls_[insert_returning_]; }
+  const db::Sql& insert_batch() const { return sqls_[insert_batch_]; }
+  const db::Sql& list(bool subtree, SortKey sort, bool desc, bool after, bool text) const {
+    return sqls_[list_[Index(subtree, sort, desc, after, text)]];
+  }
+  const db::Sql& count(bool subtree, bool text) const { return sqls_[count_[(subtree ? 2 : 0) + (text ? 1 : 0)]]; }
+
+ private:
+  static size_t Index(bool subtree, SortKey sort, bool desc, bool after, bool text) {
+    return ((((subtree ? 1u : 0u) * 4 + static_cast<size_t>(sort)) * 2 + (desc ? 1u : 0u)) * 2 + (after ? 1u : 0u)) *
+               2 +
+           (text ? 1u : 0u);
+  }
+
+  static void Replace(std::string& s, std::string_view token, const std::string& with) {
+    for (size_t at = s.find(token); at != std::string::npos; at = s.find(token, at + with.size()))
+      s.replace(at, token.size(), with);
+  }
+
+  size_t Add(std::string name, std::string sqlite_text, std::string pg_text) {
+    names_.push_back(std::move(name));
+    texts_.push_back(std::move(sqlite_text));
+    const char* pg = nullptr;
+    if (!pg_text.empty()) {
+      texts_.push_back(std::move(pg_text));
+      pg = texts_.back().c_str();
+      sqls_.push_back({names_.back().c_str(), texts_[texts_.size() - 2].c_str(), pg});
+    } else {
+      sqls_.push_back({names_.back().c_str(), texts_.back().c_str(), nullptr});
+    }
+    return sqls_.size() - 1;
+  }
+
+  static std::string RowPlaceholders(int first) {
+    std::string s = "(";
+    for (int i = 0; i < sql::kInsertColumns; ++i) s += "$" + std::to_string(first + i) + ", ";
+    s += "$" + std::to_string(first + sql::kInsertColumns - 1) + ", 1)";
+    return s;
+  }
+
+  Statements() {
+    const std::string head = sql::kInsertHead;
+    insert_one_ = Add("asset.card.insert", head + RowPlaceholders(1), "");
+    insert_returning_ = Add("asset.card.insert_returning", head + RowPlaceholders(1) + " RETURNING id", "");
+    std::string batch = head;
+    for (int r = 0; r < sql::kBatchRows; ++r) {
+      if (r > 0) batch += ", ";
+      batch += RowPlaceholders(1 + r * sql::kInsertColumns);
+    }
+    insert_batch_ = Add("asset.card.insert_batch", batch, "");
+
+    for (int subtree = 0; subtree < 2; ++subtree) {
+      const std::string scope_name = subtree ? "subtree" : "unit";
+      const std::string where = std::string(subtree ? sql::kScopeSubtree : sql::kScopeUnit) + sql::kFilters;
+      for (int text = 0; text < 2; ++text) {
+        // Counting.
+        std::string base = std::string(sql::kCountHead) + where;
+        std::string sqlite = base, pg = base;
+        int next = sql::kFilterParams + 1;
+        if (text) {
+          sqlite += sql::kTextSqlite;
+          pg += sql::kTextPg;
+          Replace(sqlite, "$T", "$" + std::to_string(next));
+          Replace(pg, "$T", "$" + std::to_string(next));
+          ++next;
+        }
+        const std::string tail = " LIMIT $" + std::to_string(next) + ") t";
+        count_[(subtree ? 2 : 0) + text] =
+            Add("asset.count." + scope_name + (text ? ".text" : ""), sqlite + tail, pg + tail);
+      }
+      for (int sort = 0; sort < 4; ++sort) {
+        for (int desc = 0; desc < 2; ++desc) {
+          for (int after = 0; after < 2; ++after) {
+            for (int text = 0; text < 2; ++text) {
+              std::string sqlite = std::string(sql::kCardSelect) + "WHERE " + where;
+              std::string pg = sqlite;
+              int next = sql::kFilterParams + 1;
+              if (text) {
+                sqlite += sql::kTextSqlite;
+                pg += sql::kTextPg;
+                Replace(sqlite, "$T", "$" + std::to_string(next));
+                Replace(pg, "$T", "$" + std::to_string(next));
+                ++next;
+              }
+              // Numbers are unique: they need no id to break ties, and
+              // PostgreSQL then sorts straight off assets_org_number.
+              const std::string col = sql::kSortColumns[sort];
+              const bool unique = static_cast<SortKey>(sort) == SortKey::kNumber;
+              std::string tail;
+              if (after && unique) {
+                tail += " AND " + col + (desc ? " < $" : " > $") + std::to_string(next);
+                next += 1;
+              } else if (after) {
+                tail += " AND (" + col + ", a.id) " + (desc ? "<" : ">") + " ($" + std::to_string(next) + ", $" +
+                        std::to_string(next + 1) + ")";
+                next += 2;
+              }
+              const char* dir = desc ? " DESC" : "";
+              tail += " ORDER BY " + col + dir + (unique ? "" : std::string(", a.id") + dir) + " LIMIT $" +
+                      std::to_string(next);
+              const std::string name = "asset.list." + scope_name + "." + sql::kSortNames[sort] +
+                                       (desc ? ".desc" : ".asc") + (after ? ".after" : "") + (text ? ".text" : "");
+              list_[Index(subtree != 0, static_cast<SortKey>(sort), desc != 0, after != 0, text != 0)] =
+                  Add(name, sqlite + tail, pg + tail);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  std::deque<std::string> names_;
+  std::deque<std::string> texts_;
+  std::deque<db::Sql> sqls_;
+  size_t insert_one_ = 0, insert_returning_ = 0, insert_batch_ = 0;
+  size_t list_[64] = {};
+  size_t count_[4] = {};
+};
+
+// Scope and filter parameters $1 … $10 (+ text) shared by list and count.
+void AppendFilterParams(db::Connection& c, const StoreScope& scope, const StoreFilter& f, std::string* text_param,
+                        std::vector<db::Param>& p) {
+  if (scope.unit) {
+    p.emplace_back(scope.org_id);
+  } else {
+    p.emplace_back(scope.path);
+  }
+  p.emplace_back(f.category_prefix);
+  p.emplace_back(f.state);
+  p.emplace_back(f.custodian_id);
+  p.emplace_back(f.location_pattern);
+  p.emplace_back(f.min_value);
+  p.emplace_back(f.max_value);
+  p.emplace_back(f.acquired_from);
+  p.emplace_back(f.acquired_to);
+  p.emplace_back(f.short_text_pattern);
+  if (f.text) {
+    if (c.engine() == db::Engine::kSqlite) {
+      // An FTS5 phrase: the trigram tokenizer matches it as a substring.
+      std::string phrase = "\"";
+      for (char ch : *f.text) {
+        phrase.push_back(ch);
+        if (ch == '"') phrase.push_back('"');
+      }
+      phrase.push_back('"');
+      *text_param = std::move(phrase);
+    } else {
+      std::string pattern = "%";
+      for (char ch : *f.text) {
+        if (ch == '%' || ch == '_' || ch == '!') pattern.push_back('!');
+        pattern.push_back(ch);
+      }
+      pattern.push_back('%');
+      *text_param = std::move(pattern);
+    }
+    p.emplace_back(*text_param);
+  }
+}
+
+}  // namespace
+
+Result<Card> AssetStore::GetByNumber(db::Connection& c, std::string_view number, std::string* org_path) {
+  return OneCard(c.Query(sql::kCardByNumber, {number}), org_path);
+}
+
+Result<Card> AssetStore::GetById(db::Connection& c, int64_t id, std::string* org_path) {
+  return OneCard(c.Query(sql::kCardById, {id}), org_path);
+}
+
+Result<int64_t> AssetStore::Insert(db::Connection& c, const Card& card) {
+  std::vector<db::Param> p;
+  p.reserve(sql::kInsertColumns);
+  std::optional<std::string> ext;
+  AppendInsertParams(card, &ext, p);
+  int64_t id = 0;
+  MS_TRY(c.ForEach(Statements::Get().insert_returning(), p, [&](const db::Row& r) {
+    id = r.Int(0);
+    return false;
+  }));
+  return id;
+}
+
+Result<void> AssetStore::InsertMany(db::Connection& c, std::span<const Card> cards) {
+  const auto& st = Statements::Get();
+  std::vector<db::Param> p;
+  std::vector<std::optional<std::string>> ext(static_cast<size_t>(sql::kBatchRows));
+  p.reserve(static_cast<size_t>(sql::kBatchRows * sql::kInsertColumns));
+  size_t i = 0;
+  for (; i + sql::kBatchRows <= cards.size(); i += sql::kBatchRows) {
+    p.clear();
+    for (size_t r = 0; r < static_cast<size_t>(sql::kBatchRows); ++r) AppendInsertParams(cards[i + r], &ext[r], p);
+    MS_TRY(c.Exec(st.insert_batch(), p));
+  }
+  for (; i < cards.size(); ++i) {
+    p.clear();
+    AppendInsertParams(cards[i], &ext[0], p);
+    MS_TRY(c.Exec(st.insert_one(), p));
+  }
+  return Ok();
+}
+
+Result<void> AssetStore::Update(db::Connection& c, const Card& k, int64_t expected_version) {
+  const auto ext = EncodeExt(k.ext);
+  MS_ASSIGN_OR_RETURN(
+      const int64_t n,
+      c.Exec(sql::kCardUpdate,
+             {k.id, expected_version, k.name, k.category_code, k.subject_code, k.acquisition_method, k.funding_source,
+              static_cast<int64_t>(k.acquired_on.days), static_cast<int64_t>(k.booked_on.days), k.original_value.value,
+              k.quantity, k.unit_of_measure, k.usage_direction, k.department_id, k.custodian_id, k.manager_id,
+              k.location_id, k.latitude, k.longitude, k.model, k.spec, k.brand, k.serial_no,
+              DepreciationMethodName(k.depreciation_method), k.life_months, k.certificate_no, k.project_ref, ext,
+              k.value_status, StateName(k.state), k.updated_at.micros}));
+  if (n == 0) {
+    return MakeError(ErrorCode::kConflict, "version_conflict", "数据已被他人修改，请刷新后重试",
+                     "The record was changed by someone else; reload and try again");
+  }
+  return Ok();
+}
+
+Result<int64_t> AssetStore::ReserveSerials(db::Connection& c, int64_t org_id, int year, int64_t n) {
+  MS_ASSIGN_OR_RETURN(const int64_t next, c.QueryInt(sql::kReserveSerials, {org_id, year, n}));
+  return next - n;
+}
+
+Result<void> AssetStore::InsertEvent(db::Connection& c, const NewEvent& e) {
+  std::optional<std::string_view> before;
+  if (e.state_before) before = StateName(*e.state_before);
+  MS_TRY(c.Exec(sql::kEventInsert, {e.org_id, e.asset_id, EventName(e.event), before, StateName(e.state_after),
+                                    e.at.micros, e.actor_user_id, e.actor_name, e.before_json, e.after_json, e.note,
+                                    e.request_id}));
+  return Ok();
+}
+
+Result<void> AssetStore::InsertRegisterEvents(db::Connection& c, int64_t org_id, std::string_view first,
+                                              std::string_view last, const NewEvent& e) {
+  MS_TRY(c.Exec(sql::kEventInsertRange,
+                {org_id, first, e.at.micros, e.actor_user_id, e.actor_name, e.note, e.request_id, last}));
+  return Ok();
+}
+
+Result<std::vector<CardEvent>> AssetStore::History(db::Connection& c, int64_t asset_id) {
+  std::vector<CardEvent> out;
+  MS_TRY(c.ForEach(sql::kHistory, {asset_id}, [&](const db::Row& r) {
+    CardEvent e;
+    e.id = r.Int(0);
+    e.event = ParseEvent(r.Text(1)).value_or(Event::kEdit);
+    if (!r.IsNull(2)) e.state_before = ParseState(r.Text(2));
+    e.state_after = ParseState(r.Text(3)).value_or(State::kInUse);
+    e.at = UtcTime{r.Int(4)};
+    e.actor_user_id = r.OptInt(5);
+    e.actor_name = r.Text(6);
+    e.before_json = r.OptText(7);
+    e.after_json = r.OptText(8);
+    e.note = r.OptText(9);
+    e.request_id = r.OptText(10);
+    out.push_back(std::move(e));
+    return true;
+  }));
+  return out;
+}
+
+Result<void> AssetStore::AddRollup(db::Connection& c, int64_t org_id, std::string_view category, State state,
+                                   int64_t count, int64_t value) {
+  if (count == 0 && value == 0) return Ok();
+  MS_TRY(c.Exec(sql::kRollupAdd, {org_id, category, StateName(state), count, value}));
+  if (count < 0) MS_TRY(c.Exec(sql::kRollupPrune, {org_id, category, StateName(state)}));
+  return Ok();
+}
+
+Result<std::vector<Card>> AssetStore::List(db::Connection& c, const StoreScope& scope, const StoreFilter& f,
+                                           int limit) {
+  std::vector<db::Param> p;
+  p.reserve(16);
+  std::string text_param;
+  AppendFilterParams(c, scope, f, &text_param, p);
+  if (f.after) {
+    if (f.sort == SortKey::kNumber || f.sort == SortKey::kName) {
+      p.emplace_back(f.after->text_value);
+    } else {
+      p.emplace_back(f.after->int_value);
+    }
+    if (f.sort != SortKey::kNumber) p.emplace_back(f.after->id);
+  }
+  p.emplace_back(limit);
+  const auto& sql = Statements::Get().list(!scope.unit, f.sort, f.descending, f.after.has_value(), f.text.has_value());
+  std::vector<Card> out;
+  out.reserve(static_cast<size_t>(limit));
+  MS_TRY(c.ForEach(sql, p, [&](const db::Row& r) {
+    out.push_back(CardFromRow(r, nullptr));
+    return true;
+  }));
+  return out;
+}
+
+Result<int64_t> AssetStore::Count(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int64_t cap) {
+  std::vector<db::Param> p;
+  std::string text_param;
+  AppendFilterParams(c, scope, f, &text_param, p);
+  p.emplace_back(cap + 1);
+  int64_t n = 0;
+  MS_TRY(c.ForEach(Statements::Get().count(!scope.unit, f.text.has_value()), p, [&](const db::Row& r) {
+    n = r.Int(0);
+    return false;
+  }));
+  return n;
+}
+
+Result<std::pair<int64_t, int64_t>> AssetStore::RollupTotal(db::Connection& c, const StoreScope& scope,
+                                                            const std::optional<std::string>& category_prefix,
+                                                            const std::optional<std::string>& state) {
+  std::pair<int64_t, int64_t> out{0, 0};
+  auto read = [&](const db::Row& r) {
+    out = {r.Int(0), r.Int(1)};
+    return false;
+  };
+  if (scope.unit) {
+    MS_TRY(c.ForEach(sql::kRollupTotalUnit, {scope.org_id, category_prefix, state}, read));
+  } else {
+    MS_TRY(c.ForEach(sql::kRollupTotalSubtree, {scope.path, category_prefix, state}, read));
+  }
+  return out;
+}
+
+const db::Sql& AssetStore::ListStatementForTest(bool subtree, SortKey sort, bool desc, bool after, bool text) {
+  return Statements::Get().list(subtree, sort, desc, after, text);
+}
+
+Result<std::vector<AssetStore::RollupRow>> AssetStore::Rollups(db::Connection& c, const StoreScope& scope) {
+  std::vector<RollupRow> out;
+  auto read = [&](const db::Row& r) {
+    out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6)});
+    return true;
+  };
+  if (scope.unit) {
+    MS_TRY(c.ForEach(sql::kStatsUnit, {scope.org_id}, read));
+  } else {
+    MS_TRY(c.ForEach(sql::kStatsSubtree, {scope.path}, read));
+  }
+  return out;
+}
+
+}  // namespace minsheng::asset

@@ -1,0 +1,124 @@
+// AssetStore: persistence of asset cards, their events, the per-unit serials
+// and the rollups. SQL lives here and in sql.h only. Each call runs on the
+// connection the service supplies (its transaction for writes).
+// Stateless; thread-safe (the statement family is built once, under a
+// function-local static).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "asset/model.h"
+#include "core/result.h"
+#include "db/database.h"
+
+namespace minsheng::asset {
+
+// Where a list or total looks: one unit (by id) or an org subtree (by path).
+struct StoreScope {
+  bool unit = true;
+  int64_t org_id = 0;
+  std::string path;  // "/1/4/" for a subtree
+};
+
+// A keyset position: the sort value of the last row seen and its id.
+struct ListCursor {
+  std::string text_value;  // number / name sorts
+  int64_t int_value = 0;   // date / value sorts
+  int64_t id = 0;
+};
+
+// Filters as the store binds them.
+struct StoreFilter {
+  std::optional<std::string> category_prefix;
+  std::optional<std::string> state;
+  std::optional<int64_t> custodian_id;
+  std::optional<std::string> location_pattern;  // LIKE pattern, lower-case
+  std::optional<int64_t> min_value;
+  std::optional<int64_t> max_value;
+  std::optional<int64_t> acquired_from;
+  std::optional<int64_t> acquired_to;
+  std::optional<std::string> short_text_pattern;  // LIKE pattern for 1–2 character queries
+  std::optional<std::string> text;                // indexed free text (3+ characters), raw
+  SortKey sort = SortKey::kNumber;
+  bool descending = false;
+  std::optional<ListCursor> after;
+};
+
+// One event row to write.
+struct NewEvent {
+  int64_t org_id = 0;
+  int64_t asset_id = 0;
+  Event event = Event::kRegister;
+  std::optional<State> state_before;
+  State state_after = State::kInUse;
+  UtcTime at;
+  std::optional<int64_t> actor_user_id;
+  std::string actor_name;
+  std::optional<std::string> before_json;
+  std::optional<std::string> after_json;
+  std::optional<std::string> note;
+  std::optional<std::string> request_id;
+};
+
+class AssetStore {
+ public:
+  // NotFound when no card has this number / id. The card's org path comes
+  // back in *org_path when asked for (scope checks).
+  static Result<Card> GetByNumber(db::Connection& c, std::string_view number, std::string* org_path = nullptr);
+  static Result<Card> GetById(db::Connection& c, int64_t id, std::string* org_path = nullptr);
+
+  // Inserts one card (number already set); returns its id.
+  static Result<int64_t> Insert(db::Connection& c, const Card& card);
+  // Inserts cards with multi-row prepared INSERTs (sql::kBatchRows per statement).
+  static Result<void> InsertMany(db::Connection& c, std::span<const Card> cards);
+  // Writes every mutable column; Conflict "version_conflict" when the stored
+  // version is not expected_version.
+  static Result<void> Update(db::Connection& c, const Card& card, int64_t expected_version);
+
+  // Reserves n serials of (org, year) in one statement; returns the first.
+  static Result<int64_t> ReserveSerials(db::Connection& c, int64_t org_id, int year, int64_t n);
+
+  static Result<void> InsertEvent(db::Connection& c, const NewEvent& e);
+  // Register events for every card of org_id numbered first … last.
+  static Result<void> InsertRegisterEvents(db::Connection& c, int64_t org_id, std::string_view first,
+                                           std::string_view last, const NewEvent& common);
+  static Result<std::vector<CardEvent>> History(db::Connection& c, int64_t asset_id);
+
+  // Adds (count, value) to one org × category × state bucket; drops the
+  // bucket when its count reaches zero.
+  static Result<void> AddRollup(db::Connection& c, int64_t org_id, std::string_view category, State state,
+                                int64_t count, int64_t value);
+
+  // Up to limit cards of the scope matching the filter, in sort order after
+  // the cursor.
+  static Result<std::vector<Card>> List(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int limit);
+  // Matching cards, counting at most cap + 1.
+  static Result<int64_t> Count(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int64_t cap);
+  // Count and value from the rollups (filters: category prefix, state only).
+  static Result<std::pair<int64_t, int64_t>> RollupTotal(db::Connection& c, const StoreScope& scope,
+                                                         const std::optional<std::string>& category_prefix,
+                                                         const std::optional<std::string>& state);
+  struct RollupRow {
+    int64_t org_id = 0;
+    std::string org_path;
+    std::string category_code;
+    std::string category_name;
+    std::string state;
+    int64_t count = 0;
+    int64_t value = 0;
+  };
+  static Result<std::vector<RollupRow>> Rollups(db::Connection& c, const StoreScope& scope);
+
+  // The list statement of one shape (tests check its query plan).
+  static const db::Sql& ListStatementForTest(bool subtree, SortKey sort, bool desc, bool after, bool text);
+};
+
+// ext_json of a card (empty optional when the card has no extension fields)
+// and back; unreadable text gives an empty CardExt.
+std::optional<std::string> EncodeExt(const CardExt& ext);
+CardExt DecodeExt(std::string_view text);
+
+}  // namespace minsheng::asset
