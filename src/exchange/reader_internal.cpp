@@ -264,9 +264,12 @@ int HexValue(char c) {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// Names are short: a plain loop beats a libc call here.
 std::string_view LocalName(std::string_view qname) {
-  const size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+  for (size_t i = qname.size(); i > 0; --i) {
+    if (qname[i - 1] == ':') return qname.substr(i);
+  }
+  return qname;
 }
 
 constexpr size_t kChunk = 1 << 18;
@@ -424,7 +427,10 @@ Result<XmlPull::Token> XmlPull::Next() {
       text_ = DecodeEntities(raw, text_scratch_);
       return Token::kText;
     }
-    // Markup: make sure enough is buffered to classify it.
+    // Markup. Plain tags (the hot path) go straight to the tag parser.
+    if (pos_ + 1 < buf_.size() && buf_[pos_ + 1] != '?' && buf_[pos_ + 1] != '!') {
+      return ParseTag();
+    }
     while (buf_.size() - pos_ < 9 && !eof_) {
       MS_ASSIGN_OR_RETURN(const bool more, Fill());
       if (!more) break;
@@ -453,26 +459,30 @@ Result<XmlPull::Token> XmlPull::Next() {
       // DOCTYPE and entity declarations have no place in OOXML.
       return BadFile("XML 含有不支持的声明", "the XML has an unsupported declaration", "<! in part");
     }
-    MS_ASSIGN_OR_RETURN(const size_t gt, FindTagEnd());
-    if (gt == std::string::npos) return BadFile("XML 不完整", "truncated XML", "unterminated tag");
-    std::string_view tag(buf_.data() + pos_ + 1, gt - 1);
-    pos_ += gt + 1;
-    if (!tag.empty() && tag.front() == '/') {
-      tag.remove_prefix(1);
-      while (!tag.empty() && IsSpace(tag.back())) tag.remove_suffix(1);
-      name_ = LocalName(tag);
-      self_closing_ = false;
-      return Token::kEnd;
-    }
-    self_closing_ = !tag.empty() && tag.back() == '/';
-    if (self_closing_) tag.remove_suffix(1);
-    size_t name_end = 0;
-    while (name_end < tag.size() && !IsSpace(tag[name_end])) ++name_end;
-    name_ = LocalName(tag.substr(0, name_end));
-    attrs_ = tag.substr(name_end);
-    if (name_.empty()) return BadFile("XML 格式错误", "malformed XML", "empty tag name");
-    return Token::kStart;
+    return ParseTag();
   }
+}
+
+Result<XmlPull::Token> XmlPull::ParseTag() {
+  MS_ASSIGN_OR_RETURN(const size_t gt, FindTagEnd());
+  if (gt == std::string::npos) return BadFile("XML 不完整", "truncated XML", "unterminated tag");
+  std::string_view tag(buf_.data() + pos_ + 1, gt - 1);
+  pos_ += gt + 1;
+  if (!tag.empty() && tag.front() == '/') {
+    tag.remove_prefix(1);
+    while (!tag.empty() && IsSpace(tag.back())) tag.remove_suffix(1);
+    name_ = LocalName(tag);
+    self_closing_ = false;
+    return Token::kEnd;
+  }
+  self_closing_ = !tag.empty() && tag.back() == '/';
+  if (self_closing_) tag.remove_suffix(1);
+  size_t name_end = 0;
+  while (name_end < tag.size() && !IsSpace(tag[name_end])) ++name_end;
+  name_ = LocalName(tag.substr(0, name_end));
+  attrs_ = tag.substr(name_end);
+  if (name_.empty()) return BadFile("XML 格式错误", "malformed XML", "empty tag name");
+  return Token::kStart;
 }
 
 std::optional<std::string_view> XmlPull::Attr(std::string_view local) {

@@ -89,6 +89,36 @@ class XmlPull {
   bool self_closing() const { return self_closing_; }
   // Attribute of the current start tag by local name, entities decoded.
   std::optional<std::string_view> Attr(std::string_view local);
+  // Calls f(local_name, raw_value) for each attribute of the current start
+  // tag; values are not entity-decoded (use DecodeEntities when needed). One
+  // pass, for the hot path of the sheet parser.
+  template <typename F>
+  void ForEachAttr(F&& f) const {
+    const char* p = attrs_.data();
+    const char* const end = p + attrs_.size();
+    for (;;) {
+      while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) ++p;
+      const char* name = p;
+      const char* local = p;
+      while (p < end && *p != '=' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+        if (*p == ':') local = p + 1;
+        ++p;
+      }
+      const char* name_end = p;
+      while (p < end && *p != '=') ++p;
+      if (p >= end || name == name_end) return;
+      ++p;
+      while (p < end && *p != '"' && *p != '\'') ++p;
+      if (p >= end) return;
+      const char q = *p++;
+      const char* value = p;
+      while (p < end && *p != q) ++p;
+      if (p >= end) return;
+      f(std::string_view(local, static_cast<size_t>(name_end - local)),
+        std::string_view(value, static_cast<size_t>(p - value)));
+      ++p;
+    }
+  }
   // Text (kText), entities decoded; CDATA content as is.
   std::string_view text() const { return text_; }
   // Bytes consumed so far.
@@ -99,6 +129,7 @@ class XmlPull {
   // Offset (from pos_) of needle at or after from, filling as needed; npos at EOF.
   Result<size_t> Find(size_t from, std::string_view needle);
   Result<size_t> FindTagEnd();
+  Result<Token> ParseTag();  // at '<' of a start or end tag
 
   ReadFn read_;
   std::string buf_;

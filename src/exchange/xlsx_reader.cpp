@@ -470,17 +470,23 @@ Result<void> ReadSheet(ZipArchive& zip, const std::string& part, const SheetCont
     if (tok == XmlPull::Token::kStart) {
       if (name == "c" && in_row) {
         col = next_col;
+        std::optional<std::string_view> ref, type, style;
+        xml.ForEachAttr([&](std::string_view attr, std::string_view raw) {
+          if (attr == "r") ref = raw;
+          else if (attr == "t") type = raw;
+          else if (attr == "s") style = raw;
+        });
         int64_t ref_row = 0;
-        if (auto r = xml.Attr("r"); r && !ParseCellRef(*r, col, ref_row)) {
-          return BadFile("单元格地址 " + std::string(*r) + " 无效", "invalid cell reference " + std::string(*r),
+        if (ref && !ParseCellRef(*ref, col, ref_row)) {
+          return BadFile("单元格地址 " + std::string(*ref) + " 无效", "invalid cell reference " + std::string(*ref),
                          "cell ref");
         }
-        kind = KindOf(xml.Attr("t"));
+        kind = KindOf(type);
         num_kind = NumKind::kOther;
-        if (auto s = xml.Attr("s")) {
-          int64_t style = 0;
-          if (ParseInt(*s, style) && style >= 0 && static_cast<size_t>(style) < ctx.styles->size()) {
-            num_kind = (*ctx.styles)[static_cast<size_t>(style)];
+        if (style) {
+          int64_t index = 0;
+          if (ParseInt(*style, index) && index >= 0 && static_cast<size_t>(index) < ctx.styles->size()) {
+            num_kind = (*ctx.styles)[static_cast<size_t>(index)];
           }
         }
         value.clear();
