@@ -1,9 +1,11 @@
 #include "exchange/writer.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -12,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "core/money.h"
 
@@ -22,7 +25,8 @@ constexpr size_t kFlushBytes = 1 << 20;
 constexpr size_t kXlsxMaxStringBytes = 32767;
 
 Error WriteFailed(const std::string& what, const std::string& detail) {
-  return MakeError(ErrorCode::kInternal, "exchange.write_failed", "无法写入文件" + what,
+  return MakeError(ErrorCode::kInternal, "exchange.write_failed",
+                   "无法写入文件" + (what.empty() ? "" : " " + what),
                    "Cannot write the file" + (what.empty() ? "" : " " + what))
       .WithLog(detail);
 }
@@ -43,14 +47,25 @@ class TempFile {
   TempFile& operator=(const TempFile&) = delete;
   ~TempFile() { Remove(); }
 
-  // Creates "<prefix>XXXXXX"; the file exists (empty) afterwards.
-  Result<void> Create(const std::string& prefix) {
-    std::string tmpl = prefix + "XXXXXX";
-    const int fd = mkstemp(tmpl.data());
-    if (fd < 0) return WriteFailed(prefix, std::string("mkstemp: ") + std::strerror(errno));
-    close(fd);
-    path_ = tmpl;
-    return Ok();
+  // Creates "<prefix><random>" (it exists, empty, afterwards). A file that
+  // becomes the export gets 0666 less the umask, as any new file would;
+  // scratch files in the shared temp directory stay private (0600).
+  Result<void> Create(const std::string& prefix, const std::string& shown, bool is_scratch) {
+    static std::atomic<uint64_t> counter{0};
+    std::random_device rd;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      const std::string candidate = prefix + std::to_string(getpid()) + "-" +
+                                    std::to_string(counter.fetch_add(1)) + "-" + std::to_string(rd());
+      const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                            is_scratch ? 0600 : 0666);
+      if (fd >= 0) {
+        ::close(fd);
+        path_ = candidate;
+        return Ok();
+      }
+      if (errno != EEXIST) break;
+    }
+    return WriteFailed(shown, prefix + ": " + std::strerror(errno));
   }
   const std::string& path() const { return path_; }
   void Remove() {
@@ -132,7 +147,7 @@ class CsvWriter final : public TableWriter {
 
   Result<void> Open(const std::vector<OutputColumn>& columns) {
     if (!target_.path().empty()) {
-      MS_TRY(temp_.Create(TempPrefixBeside(target_.path())));
+      MS_TRY(temp_.Create(TempPrefixBeside(target_.path()), target_.path(), false));
       file_ = std::fopen(temp_.path().c_str(), "wb");
       if (file_ == nullptr) return WriteFailed(target_.path(), std::strerror(errno));
     }
@@ -234,8 +249,9 @@ class XlsxWriter final : public TableWriter {
     if (columns_.empty() || columns_.size() > LXW_COL_MAX) {
       return InternalError("XlsxWriter: bad column count " + std::to_string(columns_.size()));
     }
-    MS_TRY(temp_.Create(target_.path().empty() ? TempPrefixInTmp()
-                                               : TempPrefixBeside(target_.path())));
+    const bool scratch = target_.path().empty();
+    MS_TRY(temp_.Create(scratch ? TempPrefixInTmp() : TempPrefixBeside(target_.path()), target_.path(),
+                        scratch));
     lxw_workbook_options options{};
     options.constant_memory = LXW_TRUE;
     workbook_ = workbook_new_opt(temp_.path().c_str(), &options);

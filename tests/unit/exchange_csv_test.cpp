@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <iconv.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -219,6 +220,10 @@ TEST(ExchangeCsvTest, WriterTargetsFileAndStream) {
   auto g = ReadGridFile(path);
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(RowsOf(*g), (Rows{{"a", "b"}, {"1", "2"}}));
+  // An export is an ordinary new file: 0666 less the umask, not mkstemp's 0600.
+  const mode_t mask = umask(0);
+  umask(mask);
+  EXPECT_EQ(static_cast<unsigned>(std::filesystem::status(path).permissions()) & 0777u, 0666u & ~mask);
   {
     // Abandoned without Finish: nothing left behind.
     auto w = OpenTableWriter(FileFormat::kCsv, OutputTarget::File((dir / "never.csv").string()), cols);
