@@ -59,6 +59,12 @@ export interface RequestOptions {
   body?: unknown
   // The caller shows the error itself (e.g. the login form): no toast, no redirect.
   silent?: boolean
+  // Raw bytes instead of a JSON body (file uploads); the Blob's type is the
+  // Content-Type. Extra headers go with it (e.g. X-Filename).
+  upload?: Blob
+  headers?: Record<string, string>
+  // 'text' resolves to the body as a string (CSV reports) instead of JSON.
+  responseType?: 'json' | 'text'
 }
 
 // Hooks installed once by main.ts, so this module stays free of the router,
@@ -132,11 +138,15 @@ export async function request<T = void>(path: string, opts: RequestOptions = {})
     Accept: 'application/json, application/problem+json',
     'Accept-Language': hooks.locale(),
   }
-  let body: string | undefined
-  if (opts.body !== undefined) {
+  let body: string | Blob | undefined
+  if (opts.upload !== undefined) {
+    headers['Content-Type'] = opts.upload.type || 'application/octet-stream'
+    body = opts.upload
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(opts.body)
   }
+  Object.assign(headers, opts.headers)
   if (method !== 'GET') {
     const csrf = hooks.csrfToken()
     if (csrf) headers['X-CSRF-Token'] = csrf
@@ -154,6 +164,7 @@ export async function request<T = void>(path: string, opts: RequestOptions = {})
   if (res.ok) {
     if (res.status === 204) return undefined as T
     const text = await res.text()
+    if (opts.responseType === 'text') return text as T
     return (text ? JSON.parse(text) : undefined) as T
   }
 
