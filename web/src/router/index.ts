@@ -17,6 +17,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/views/auth/LoginView.vue'), meta: { public: true, title: 'auth.login.title' } },
   { path: '/setup/password', name: 'force-password', component: () => import('@/views/auth/ForcedPasswordView.vue'), meta: { title: 'auth.forced.passwordTitle' } },
   { path: '/setup/totp', name: 'force-totp', component: () => import('@/views/auth/ForcedTotpView.vue'), meta: { title: 'auth.forced.totpTitle' } },
+  // The QR label's URL (<base>/a/<number>): the card on a phone, without the side menu.
+  { path: '/a/:number', name: 'asset-mobile', component: () => import('@/views/asset/AssetMobileView.vue'), meta: { permission: 'asset.read', title: 'asset.card.title' } },
   {
     path: '/',
     component: () => import('@/layouts/MainLayout.vue'),
@@ -24,6 +26,11 @@ const routes: RouteRecordRaw[] = [
       { path: '', name: 'home', component: () => import('@/views/home/HomeView.vue'), meta: { title: 'layout.menu.home' } },
       { path: 'orgs', name: 'orgs', component: () => import('@/views/orgs/OrgsView.vue'), meta: { permission: 'org.read', title: 'layout.menu.orgs' } },
       { path: 'users', name: 'users', component: () => import('@/views/users/UsersView.vue'), meta: { permission: 'user.read', title: 'layout.menu.users' } },
+      { path: 'assets/dashboard', name: 'asset-dashboard', component: () => import('@/views/asset/AssetDashboardView.vue'), meta: { permission: 'asset.read', title: 'layout.menu.assetDashboard' } },
+      { path: 'assets', name: 'assets', component: () => import('@/views/asset/AssetListView.vue'), meta: { permission: 'asset.read', title: 'layout.menu.assets' } },
+      { path: 'assets/new', name: 'asset-create', component: () => import('@/views/asset/AssetCreateView.vue'), meta: { permission: 'asset.write', title: 'asset.form.createTitle' } },
+      { path: 'assets/import', name: 'asset-import', component: () => import('@/views/asset/AssetImportView.vue'), meta: { permission: 'asset.write', title: 'layout.menu.assetImport' } },
+      { path: 'assets/:number', name: 'asset-card', component: () => import('@/views/asset/AssetCardView.vue'), meta: { permission: 'asset.read', title: 'asset.card.title' } },
       { path: 'audit', name: 'audit', component: () => import('@/views/audit/AuditView.vue'), meta: { permission: 'audit.read', title: 'layout.menu.audit' } },
       { path: 'settings', name: 'settings', component: () => import('@/views/settings/SettingsView.vue'), meta: { title: 'layout.menu.settings' } },
       { path: 'forbidden', name: 'forbidden', component: () => import('@/views/error/ForbiddenView.vue'), meta: { title: 'common.forbidden.title' } },
