@@ -275,7 +275,8 @@ void CheckName(int row, std::string_view name, std::vector<FieldError>& errors) 
 
 bool IsClassCode(std::string_view s) {
   return !s.empty() && s.size() <= 40 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+         std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 std::string Quoted(std::string_view s) { return "“" + std::string(s) + "”"; }
@@ -311,7 +312,8 @@ Result<std::vector<DepreciationClass>> ParseClassesCsv(std::string_view csv) {
     c.depreciable = flag.value_or(true);
     const auto min = ParseSmallInt(sheet.Get(r, 2));
     if (!min || *min < 0 || *min > 100) {
-      errors.push_back(RowError(r.row, "min_years", "invalid", "应为 0 到 100 的整数", "must be a whole number 0 to 100"));
+      errors.push_back(
+          RowError(r.row, "min_years", "invalid", "应为 0 到 100 的整数", "must be a whole number 0 to 100"));
     } else if (c.depreciable && *min < 1) {
       errors.push_back(RowError(r.row, "min_years", "out_of_range", "计提折旧的类别最低年限至少 1 年",
                                 "a depreciated class needs a minimum of at least 1 year"));
@@ -441,7 +443,8 @@ Result<std::vector<Category>> ParseCategoriesCsv(std::string_view csv, const std
     }
     has_children[p->second] = true;
     if (p->second == i) {
-      errors.push_back(RowError(rows[i], "parent_code", "self", "上级代码不能是自身", "a category cannot be its own parent"));
+      errors.push_back(
+          RowError(rows[i], "parent_code", "self", "上级代码不能是自身", "a category cannot be its own parent"));
     } else if (out[p->second].level != 0 && out[p->second].level != c.level - 1) {
       errors.push_back(RowError(rows[i], "level", "invalid",
                                 "层级应比上级（第 " + std::to_string(rows[p->second]) + " 行）大 1",
@@ -452,7 +455,8 @@ Result<std::vector<Category>> ParseCategoriesCsv(std::string_view csv, const std
   for (size_t i = 0; i < out.size(); ++i) {
     if (index.find(out[i].code) == index.end() || index.at(out[i].code) != i) continue;  // bad or duplicate code
     if (out[i].is_leaf && has_children[i]) {
-      errors.push_back(RowError(rows[i], "is_leaf", "invalid", "标为末级，但有下级分类", "marked as a leaf but has children"));
+      errors.push_back(
+          RowError(rows[i], "is_leaf", "invalid", "标为末级，但有下级分类", "marked as a leaf but has children"));
     } else if (!out[i].is_leaf && !has_children[i]) {
       errors.push_back(RowError(rows[i], "is_leaf", "invalid", "没有下级分类，应标为末级（1）",
                                 "has no children, so it must be marked as a leaf (1)"));

@@ -67,10 +67,10 @@ class CategoryTest : public ::testing::Test {
                                 "INSERT INTO orgs (code, name, level, org_kind, path, depth, created_at, updated_at) "
                                 "VALUES ('T-CAT', '测试学校', 'unit', 'institution', '/', 0, 0, 0) RETURNING id"});
     ASSERT_TRUE(org.ok()) << org.error().log_detail;
-    auto location = (*tx)->QueryInt({"test.location",
-                                     "INSERT INTO locations (org_id, name, created_at) VALUES ($1, '教学楼/3层/302', 0) "
-                                     "RETURNING id"},
-                                    {*org});
+    auto location = (*tx)->QueryInt(
+        {"test.location",
+         "INSERT INTO locations (org_id, name, created_at) VALUES ($1, '教学楼/3层/302', 0) RETURNING id"},
+        {*org});
     ASSERT_TRUE(location.ok()) << location.error().log_detail;
     auto card = (*tx)->Exec(
         {"test.card",

@@ -244,10 +244,11 @@ TEST(CategoryCsvTest, EveryBadRowIsReportedWithItsRowNumber) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "category.invalid_file");
   EXPECT_EQ(r.error().kind, ErrorCode::kInvalidArgument);
-  const std::set<std::string> want = {"rows[3].code",          "rows[4].parent_code",       "rows[5].depreciation_class",
-                                      "rows[6].card_group",    "rows[7].code",              "rows[8].name",
-                                      "rows[8].depreciation_class", "rows[8].source",       "rows[9].level",
-                                      "rows[10].is_leaf"};
+  const std::set<std::string> want = {
+      "rows[3].code",   "rows[4].parent_code",        "rows[5].depreciation_class",
+      "rows[6].card_group", "rows[7].code",           "rows[8].name",
+      "rows[8].depreciation_class", "rows[8].source", "rows[9].level",
+      "rows[10].is_leaf"};
   EXPECT_EQ(Fields(r.error()), want) << Describe(r.error());
   // In row order.
   EXPECT_EQ(r.error().fields.front().field, "rows[3].code");
