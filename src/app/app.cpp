@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "asset/routes.h"
 #include "audit/routes.h"
 #include "auth/routes.h"
 #include "core/version.h"
@@ -35,6 +36,13 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->guard = std::make_unique<auth::Guard>(*app->auth, config.secure_cookies);
   app->categories = std::make_unique<asset::CategoryService>(*app->db);
   MS_TRY(app->categories->EnsureSeeded());  // a fresh database gets the shipped category table
+  app->directories = std::make_unique<asset::DirectoryService>(*app->db, *app->orgs);
+  asset::AssetSettings asset_settings;
+  asset_settings.public_base_url = config.public_base_url;
+  asset_settings.depreciation_start = config.asset.depreciation_start == "next_month"
+                                          ? asset::DepreciationStart::kNextMonth
+                                          : asset::DepreciationStart::kSameMonth;
+  app->assets = std::make_unique<asset::AssetService>(*app->db, *app->categories, *app->orgs, asset_settings);
   return app;
 }
 
@@ -55,6 +63,8 @@ void App::RegisterRoutes(http::Router& router) {
   org::RegisterOrgRoutes(router, *guard, *orgs);
   audit::RegisterAuditRoutes(router, *guard, *audit);
   asset::RegisterCategoryRoutes(router, *guard, *categories);
+  asset::RegisterDirectoryRoutes(router, *guard, *directories);
+  asset::RegisterAssetRoutes(router, *guard, *assets);
   if (!config.web_root.empty()) router.SetFallback(http::StaticFiles(config.web_root));
 }
 

@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "asset/category.h"
+#include "asset/directory_service.h"
+#include "asset/service.h"
 #include "audit/audit.h"
 #include "auth/guard.h"
 #include "auth/service.h"
@@ -25,6 +27,8 @@ struct App {
   std::unique_ptr<audit::AuditService> audit;
   std::unique_ptr<auth::Guard> guard;
   std::unique_ptr<asset::CategoryService> categories;
+  std::unique_ptr<asset::DirectoryService> directories;
+  std::unique_ptr<asset::AssetService> assets;
 
   // Opens the database named by config.db, applies pending migrations, and
   // builds the services.
