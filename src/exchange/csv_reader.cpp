@@ -153,6 +153,8 @@ Result<DecodedText> DecodeText(std::string_view bytes) {
     return BadEncoding(original, scan.first_invalid + bom, true);
   }
   MS_ASSIGN_OR_RETURN(d.utf8, Gb18030ToUtf8(bytes));
+  // A BOM converted along with the text (GB18030 84 31 95 33) is no content.
+  if (d.utf8.starts_with("\xEF\xBB\xBF")) d.utf8.erase(0, 3);
   d.encoding = TextEncoding::kGb18030;
   d.view = d.utf8;
   return d;

@@ -132,8 +132,10 @@ TEST(ExchangeCsvTest, ReadsGbkAndGb18030) {
       "资产名称,存放地点,原值（元）\r\n"
       "台式计算机,教学楼三楼“计算机室”,4999.00\r\n"
       "饮水机,𠀀镇卫生院,860\r\n";  // 𠀀 needs GB18030's four-byte form
-  const std::string gb = ToGb18030(utf8);
+  std::string gb = ToGb18030(utf8);
   ASSERT_NE(gb, utf8);
+  // Converted with its BOM (iconv -f UTF-8 -t GB18030 of an Excel UTF-8 CSV).
+  EXPECT_EQ(ToGb18030("\xEF\xBB\xBF"), "\x84\x31\x95\x33");
   TextEncoding enc = TextEncoding::kUtf8;
   const auto g = ReadCsv(gb, {}, &enc);
   ASSERT_TRUE(g.ok()) << g.error().en;
@@ -142,6 +144,9 @@ TEST(ExchangeCsvTest, ReadsGbkAndGb18030) {
                               {"台式计算机", "教学楼三楼“计算机室”", "4999.00"},
                               {"饮水机", "𠀀镇卫生院", "860"}}));
   EXPECT_EQ(EncodingName(enc), "GB18030");
+  const auto with_bom = ReadCsv("\x84\x31\x95\x33" + gb);
+  ASSERT_TRUE(with_bom.ok());
+  EXPECT_EQ(with_bom->Cell(0, 0), "资产名称");
 }
 
 TEST(ExchangeCsvTest, BadEncodingNamesOffsetAndLine) {
