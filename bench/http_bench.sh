@@ -4,11 +4,12 @@
 #   1. prepares a database (migrate + demo) in a temp dir,
 #   2. measures start-to-ready (spawn → first 200 from /api/v1/health; median of
 #      --starts starts) and idle RSS (VmRSS once ready and idle),
-#   3. logs in as a demo user and runs wrk --runs times per endpoint
-#      (median req/s, p50, p99),
-#   4. serves a static file of each endpoint's response size from nginx
-#      (bench/nginx.conf.in) and runs the same wrk against it,
-#   5. prints a Markdown table (paste into bench/RESULTS.md); --check exits 1
+#   3. logs in as a demo user and fetches each endpoint once (it must answer 2xx),
+#   4. starts nginx (bench/nginx.conf.in) serving a static file of each
+#      endpoint's response body,
+#   5. runs wrk --runs times per endpoint against minsheng and nginx in turn
+#      (median req/s, p50, p99; ratio = minsheng / nginx),
+#   6. prints a Markdown table (paste into bench/RESULTS.md); --check exits 1
 #      when a target is missed.
 #
 # Every process it starts is stopped on exit, however it exits.
@@ -67,7 +68,11 @@ max_start_ms=1000
 max_rss_mb=50
 out=""
 keep=0
-command_line="bench/http_bench.sh $*"
+# The report repeats the exact command, quoted so it can be pasted back.
+command_line="bench/http_bench.sh"
+for arg in "$@"; do
+  if [[ "$arg" =~ ^[A-Za-z0-9_./:=@%+-]+$ ]]; then command_line+=" $arg"; else command_line+=" '$arg'"; fi
+done
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -233,27 +238,31 @@ wrk_bg() {
   wrk_pid=""
 }
 
-# run_wrk NAME URL LUA: warm-up, then --runs measured runs; raw output kept in
-# $out. Sets run_result to "req_s p50_ms p99_ms non2xx" (medians; non-2xx summed).
-run_wrk() {
-  local name=$1 url=$2 lua=$3 i file rps=() p50=() p99=() bad=0 n
-  if [ "$warmup" != 0 ]; then
-    wrk_bg -t"$threads" -c"$connections" -d"$warmup" -s "$lua" "$url" >/dev/null
-  fi
-  for i in $(seq "$runs"); do
-    file="$out/wrk-$name-$i.txt"
-    wrk_bg -t"$threads" -c"$connections" -d"$duration" --latency -s "$lua" "$url" >"$file"
-    rps+=("$(awk '/^Requests\/sec:/ {print $2}' "$file")")
-    p50+=("$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")")
-    p99+=("$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")")
-    n=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$file")
-    bad=$((bad + ${n:-0}))
-    log "  $name run $i: ${rps[-1]} req/s, p50 ${p50[-1]} ms, p99 ${p99[-1]} ms${n:+, $n non-2xx}"
-  done
-  run_result="$(median "${rps[@]}") $(median "${p50[@]}") $(median "${p99[@]}") $bad"
+# wrk_run NAME URL LUA: one measured run, raw output kept in $out; appends
+# req/s, p50, p99 (ms) and the non-2xx count to the lists named after NAME.
+declare -A rps_of p50_of p99_of bad_of
+wrk_run() {
+  local name=$1 url=$2 lua=$3 file rps p50 p99 n
+  file="$out/wrk-$name-$(( $(wc -w <<<"${rps_of[$name]:-}") + 1 )).txt"
+  wrk_bg -t"$threads" -c"$connections" -d"$duration" --latency -s "$lua" "$url" >"$file"
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$file")
+  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
+  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
+  n=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$file")
+  rps_of[$name]+=" $rps"; p50_of[$name]+=" $p50"; p99_of[$name]+=" $p99"
+  bad_of[$name]=$(( ${bad_of[$name]:-0} + ${n:-0} ))
+  log "  $name: $rps req/s, p50 $p50 ms, p99 $p99 ms${n:+, $n non-2xx}"
+}
+
+# summary NAME: "req_s p50_ms p99_ms non2xx" — medians over the runs, non-2xx summed.
+summary() {
+  # shellcheck disable=SC2086  # the lists are space-separated numbers
+  echo "$(median ${rps_of[$1]}) $(median ${p50_of[$1]}) $(median ${p99_of[$1]}) ${bad_of[$1]:-0}"
 }
 
 # ---------------------------------------------------------------- 1. database
+# Other work on the machine skews every figure; the report shows how busy it was.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 out=${out:-bench/out/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -281,7 +290,7 @@ sleep 2  # let start-up work (pools, caches) settle before calling it idle
 idle_rss=$(rss_mb "$server_pid")
 log "idle RSS: $idle_rss MB"
 
-# ---------------------------------------------------------------- 3. minsheng load
+# ---------------------------------------------------------------- 3. login, endpoints
 login=$(curl -sS -c "$tmp/cookies" -o "$tmp/login.json" -w '%{http_code}' \
   -H 'Content-Type: application/json' \
   -d "$(node -e 'console.log(JSON.stringify({username: process.argv[1], password: process.argv[2]}))' "$user" "$password")" \
@@ -291,7 +300,7 @@ cookie=$(awk '$6 == "ms_session" {print $7}' "$tmp/cookies")
 csrf=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).csrf_token || "")' "$tmp/login.json")
 [ -n "$cookie" ] || { log "login gave no ms_session cookie"; exit 1; }
 
-declare -A result size
+declare -A size
 for i in "${!endpoints[@]}"; do
   read -r method path <<<"${endpoints[$i]}"
   # One request first: the response must succeed, and its body is what nginx serves.
@@ -306,15 +315,11 @@ for i in "${!endpoints[@]}"; do
   size[$i]=$(stat -c %s "$tmp/www/body-$i")
   chmod 644 "$tmp/www/body-$i"
   wrk_lua "$tmp/req-$i.lua" "$method" "$body"
-  log "minsheng $method $path (${size[$i]} bytes)"
-  run_wrk "minsheng-$i" "http://127.0.0.1:$port$path" "$tmp/req-$i.lua"
-  result[$i]=$run_result
+  # The baseline: same request headers, GET of a static file of the same size.
+  wrk_lua "$tmp/nginx-$i.lua" GET ""
 done
-loaded_rss=$(rss_mb "$server_pid")
-stop_pid "$server_pid"; server_pid=""
 
-# ---------------------------------------------------------------- 4. nginx baseline
-declare -A baseline
+# ---------------------------------------------------------------- 4. nginx
 if [ "$with_nginx" = 1 ]; then
   nginx_port=$(free_port)
   mkdir -p "$tmp/nginx"
@@ -325,23 +330,38 @@ if [ "$with_nginx" = 1 ]; then
   "$nginx_bin" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/nginx-error.log" \
     >>"$tmp/nginx/stdout.log" 2>&1 &
   nginx_pid=$!
-  for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$nginx_port/body-0" && break
-    kill -0 "$nginx_pid" 2>/dev/null || { log "nginx failed:"; cat "$tmp/nginx/"*.log >&2; exit 1; }
+  deadline=$(($(now_ms) + 10000))
+  until curl -s -o /dev/null "http://127.0.0.1:$nginx_port/body-0"; do
+    if ! kill -0 "$nginx_pid" 2>/dev/null || [ "$(now_ms)" -gt "$deadline" ]; then
+      log "nginx did not start:"; cat "$tmp/nginx/"*.log >&2; exit 1
+    fi
     sleep 0.05
   done
   nginx_version=$("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')
-  for i in "${!endpoints[@]}"; do
-    # Same request headers, GET of a static file of the same size.
-    wrk_lua "$tmp/nginx-$i.lua" GET ""
-    log "nginx static file of ${size[$i]} bytes"
-    run_wrk "nginx-$i" "http://127.0.0.1:$nginx_port/body-$i" "$tmp/nginx-$i.lua"
-    baseline[$i]=$run_result
-  done
-  stop_pid "$nginx_pid"; nginx_pid=""
 fi
 
-# ---------------------------------------------------------------- 5. report
+# ---------------------------------------------------------------- 5. load
+# minsheng and nginx runs alternate, so both see the same background load on
+# a shared machine; the idle one of the two uses no CPU meanwhile.
+for i in "${!endpoints[@]}"; do
+  ms_url="http://127.0.0.1:$port${endpoints[$i]#* }"
+  ng_url="http://127.0.0.1:${nginx_port:-0}/body-$i"
+  log "${endpoints[$i]} (${size[$i]} bytes)"
+  if [ "$warmup" != 0 ]; then
+    wrk_bg -t"$threads" -c"$connections" -d"$warmup" -s "$tmp/req-$i.lua" "$ms_url" >/dev/null
+    [ "$with_nginx" = 0 ] ||
+      wrk_bg -t"$threads" -c"$connections" -d"$warmup" -s "$tmp/nginx-$i.lua" "$ng_url" >/dev/null
+  fi
+  for _ in $(seq "$runs"); do
+    wrk_run "minsheng-$i" "$ms_url" "$tmp/req-$i.lua"
+    [ "$with_nginx" = 0 ] || wrk_run "nginx-$i" "$ng_url" "$tmp/nginx-$i.lua"
+  done
+done
+loaded_rss=$(rss_mb "$server_pid")
+stop_pid "$server_pid"; server_pid=""
+stop_pid "$nginx_pid"; nginx_pid=""
+
+# ---------------------------------------------------------------- 6. report
 failures=()
 report="$out/report.md"
 {
@@ -349,15 +369,16 @@ report="$out/report.md"
   echo
   echo "Commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (src/ modified)'),"\
        "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)),"\
+       "load average before the run $load_before,"\
        "wrk -t$threads -c$connections -d$duration, median of $runs runs$([ "$with_nginx" = 0 ] || echo ", nginx $nginx_version with $nginx_workers workers")."
   echo
   echo "| endpoint | body B | req/s (median) | p50 ms | p99 ms | nginx req/s | ratio |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
   for i in "${!endpoints[@]}"; do
-    read -r rps p50 p99 bad <<<"${result[$i]}"
+    read -r rps p50 p99 bad <<<"$(summary "minsheng-$i")"
     nrps="—"; ratio="—"
     if [ "$with_nginx" = 1 ]; then
-      read -r nrps _ _ nbad <<<"${baseline[$i]}"
+      read -r nrps _ _ nbad <<<"$(summary "nginx-$i")"
       ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
       awk -v r="$ratio" -v m="$min_ratio" 'BEGIN {exit !(r < m)}' &&
         failures+=("${endpoints[$i]}: ratio $ratio < $min_ratio")
