@@ -940,6 +940,10 @@ std::string AssetService::QrPayload(const Card& card) const {
 namespace {
 
 constexpr int64_t kCountCap = 10'000;
+// Up to this many owning units, a subtree's page is the merge of each unit's
+// page (limit + 1 rows each, off the unit's index); beyond it, number order
+// walks the global index. Other orders always merge.
+constexpr size_t kMergeUnits = 64;
 
 // The scope roots of who's asset.read narrowed to the subtree of `org` when
 // given; empty when nothing of it is visible.
@@ -1077,13 +1081,38 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
   const bool rollup_total = !filter.custodian_id && !filter.location && !filter.min_value && !filter.max_value &&
                             !filter.acquired_from && !filter.acquired_to && !filter.q;
   int64_t counted = 0;
+  size_t scopes_read = 0;  // more than one: pages are merged here
   for (const auto& root : roots) {
     StoreScope scope;
     scope.unit = root.exact;
     scope.path = root.path;
     scope.org_id = LastId(root.path);
-    MS_ASSIGN_OR_RETURN(auto items, AssetStore::List(*conn, scope, f, limit + 1));
-    for (auto& c : items) page.items.push_back(std::move(c));
+    // Which statements read the page (each served by an index): one unit's;
+    // for a subtree without free text, each owning unit's page merged here,
+    // or (many units, number order) the global number index; free text is
+    // driven by the trigram index and sorts only its hits.
+    std::vector<StoreScope> parts;
+    if (scope.unit || f.text) {
+      parts.push_back(scope);
+    } else {
+      MS_ASSIGN_OR_RETURN(const auto owners, AssetStore::OwnersUnder(*conn, scope.path));
+      if (owners.size() > kMergeUnits && f.sort == SortKey::kNumber) {
+        StoreScope ordered = scope;
+        ordered.ordered = true;
+        parts.push_back(ordered);
+      } else {
+        for (const int64_t id : owners) {
+          StoreScope unit;
+          unit.org_id = id;
+          parts.push_back(unit);
+        }
+      }
+    }
+    for (const auto& part : parts) {
+      MS_ASSIGN_OR_RETURN(auto items, AssetStore::List(*conn, part, f, limit + 1));
+      for (auto& c : items) page.items.push_back(std::move(c));
+      ++scopes_read;
+    }
     if (rollup_total) {
       MS_ASSIGN_OR_RETURN(auto t, AssetStore::RollupTotal(*conn, scope, f.category_prefix, f.state));
       counted += t.first;
@@ -1092,7 +1121,7 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
       counted += n;
     }
   }
-  if (roots.size() > 1) {
+  if (scopes_read > 1) {
     std::sort(page.items.begin(), page.items.end(),
               [&](const Card& a, const Card& b) { return Before(a, b, filter.sort, filter.descending); });
   }

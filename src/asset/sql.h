@@ -198,10 +198,15 @@ inline constexpr db::Sql kStatsSubtree{
 
 // ---- the card list family (see the top of this file) ------------------------
 
-// Scope, first parameter: one unit by id, or every org under a path.
+// Scope, first parameter: one unit by id, or every org under a path. The
+// "ordered" subtree form hides org_id from the planner (unary +), so a big
+// subtree's page is read in order off the global number index and filtered,
+// instead of gathering and sorting the whole subtree.
 inline constexpr const char* kScopeUnit = "a.org_id = $1";
 inline constexpr const char* kScopeSubtree =
     "a.org_id IN (SELECT id FROM orgs WHERE path LIKE CAST($1 AS TEXT) || '%')";
+inline constexpr const char* kScopeSubtreeOrdered =
+    "+a.org_id IN (SELECT id FROM orgs WHERE path LIKE CAST($1 AS TEXT) || '%')";
 // Residual filters $2 … $10: category prefix, state, custodian, location
 // pattern, min value, max value, acquired from, acquired to, short-text
 // pattern (queries too short for the trigram index).
@@ -224,9 +229,20 @@ inline constexpr const char* kTextSqlite = " AND a.id IN (SELECT rowid FROM asse
 inline constexpr const char* kTextPg =
     " AND (a.name || chr(31) || a.number || chr(31) || COALESCE(a.model, '') || chr(31) || "
     "COALESCE(a.serial_no, '') || chr(31) || COALESCE(a.brand, '')) ILIKE $T ESCAPE '!'";
-// Sort columns by SortKey (number, name, acquired_on, original_value).
+// Sort columns by SortKey (number, name, acquired_on, original_value). Names
+// sort by code point on both engines (PostgreSQL: COLLATE "C", matching
+// assets_org_name there), so pages merged across units agree with the
+// database's own order.
 inline constexpr const char* kSortColumns[4] = {"a.number", "a.name", "a.acquired_on", "a.original_value"};
+inline constexpr const char* kSortColumnsPg[4] = {"a.number", "a.name COLLATE \"C\"", "a.acquired_on",
+                                                  "a.original_value"};
 inline constexpr const char* kSortNames[4] = {"number", "name", "acquired_on", "original_value"};
+
+// The orgs under a path that own cards (rollup buckets), for per-unit paging.
+inline constexpr db::Sql kOwnersUnder{
+    "asset.rollup.owners_under",
+    "SELECT DISTINCT r.org_id FROM asset_rollups r JOIN orgs o ON o.id = r.org_id "
+    "WHERE o.path LIKE CAST($1 AS TEXT) || '%' AND r.count > 0 ORDER BY r.org_id"};
 
 // Counting stops at the cap (total_capped); $C is the cap + 1.
 inline constexpr const char* kCountHead =

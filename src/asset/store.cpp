@@ -155,14 +155,18 @@ class Statements {
   const db::Sql& insert_one() const { return sqls_[insert_one_]; }
   const db::Sql& insert_returning() const { return sqls_[insert_returning_]; }
   const db::Sql& insert_batch() const { return sqls_[insert_batch_]; }
-  const db::Sql& list(bool subtree, SortKey sort, bool desc, bool after, bool text) const {
-    return sqls_[list_[Index(subtree, sort, desc, after, text)]];
+  // shape: 0 one unit, 1 a subtree, 2 a subtree walked in global index order.
+  const db::Sql& list(int shape, SortKey sort, bool desc, bool after, bool text) const {
+    return sqls_[list_[Index(shape, sort, desc, after, text)]];
   }
   const db::Sql& count(bool subtree, bool text) const { return sqls_[count_[(subtree ? 2 : 0) + (text ? 1 : 0)]]; }
 
+  static int Shape(const StoreScope& scope) { return scope.unit ? 0 : scope.ordered ? 2 : 1; }
+
  private:
-  static size_t Index(bool subtree, SortKey sort, bool desc, bool after, bool text) {
-    return ((((subtree ? 1u : 0u) * 4 + static_cast<size_t>(sort)) * 2 + (desc ? 1u : 0u)) * 2 + (after ? 1u : 0u)) *
+  static size_t Index(int shape, SortKey sort, bool desc, bool after, bool text) {
+    return (((static_cast<size_t>(shape) * 4 + static_cast<size_t>(sort)) * 2 + (desc ? 1u : 0u)) * 2 +
+            (after ? 1u : 0u)) *
                2 +
            (text ? 1u : 0u);
   }
@@ -208,21 +212,19 @@ class Statements {
       const std::string scope_name = subtree ? "subtree" : "unit";
       const std::string where = std::string(subtree ? sql::kScopeSubtree : sql::kScopeUnit) + sql::kFilters;
       for (int text = 0; text < 2; ++text) {
-        // Counting.
-        std::string base = std::string(sql::kCountHead) + where;
-        std::string sqlite = base, pg = base;
+        std::string sqlite = std::string(sql::kCountHead) + where;
+        std::string pg = sqlite;
         int next = sql::kFilterParams + 1;
-        if (text) {
-          sqlite += sql::kTextSqlite;
-          pg += sql::kTextPg;
-          Replace(sqlite, "$T", "$" + std::to_string(next));
-          Replace(pg, "$T", "$" + std::to_string(next));
-          ++next;
-        }
+        if (text) AddText(sqlite, pg, next);
         const std::string tail = " LIMIT $" + std::to_string(next) + ") t";
         count_[(subtree ? 2 : 0) + text] =
             Add("asset.count." + scope_name + (text ? ".text" : ""), sqlite + tail, pg + tail);
       }
+    }
+    const char* kScopes[3] = {sql::kScopeUnit, sql::kScopeSubtree, sql::kScopeSubtreeOrdered};
+    const char* kShapeNames[3] = {"unit", "subtree", "ordered"};
+    for (int shape = 0; shape < 3; ++shape) {
+      const std::string where = std::string(kScopes[shape]) + sql::kFilters;
       for (int sort = 0; sort < 4; ++sort) {
         for (int desc = 0; desc < 2; ++desc) {
           for (int after = 0; after < 2; ++after) {
@@ -230,33 +232,16 @@ class Statements {
               std::string sqlite = std::string(sql::kCardSelect) + "WHERE " + where;
               std::string pg = sqlite;
               int next = sql::kFilterParams + 1;
-              if (text) {
-                sqlite += sql::kTextSqlite;
-                pg += sql::kTextPg;
-                Replace(sqlite, "$T", "$" + std::to_string(next));
-                Replace(pg, "$T", "$" + std::to_string(next));
-                ++next;
-              }
-              // Numbers are unique: they need no id to break ties, and
-              // PostgreSQL then sorts straight off assets_org_number.
-              const std::string col = sql::kSortColumns[sort];
+              if (text) AddText(sqlite, pg, next);
+              const int after_param = next;
               const bool unique = static_cast<SortKey>(sort) == SortKey::kNumber;
-              std::string tail;
-              if (after && unique) {
-                tail += " AND " + col + (desc ? " < $" : " > $") + std::to_string(next);
-                next += 1;
-              } else if (after) {
-                tail += " AND (" + col + ", a.id) " + (desc ? "<" : ">") + " ($" + std::to_string(next) + ", $" +
-                        std::to_string(next + 1) + ")";
-                next += 2;
-              }
-              const char* dir = desc ? " DESC" : "";
-              tail += " ORDER BY " + col + dir + (unique ? "" : std::string(", a.id") + dir) + " LIMIT $" +
-                      std::to_string(next);
-              const std::string name = "asset.list." + scope_name + "." + sql::kSortNames[sort] +
+              if (after) next += unique ? 1 : 2;
+              sqlite += OrderTail(sql::kSortColumns[sort], unique, desc != 0, after != 0, after_param, next);
+              pg += OrderTail(sql::kSortColumnsPg[sort], unique, desc != 0, after != 0, after_param, next);
+              const std::string name = std::string("asset.list.") + kShapeNames[shape] + "." + sql::kSortNames[sort] +
                                        (desc ? ".desc" : ".asc") + (after ? ".after" : "") + (text ? ".text" : "");
-              list_[Index(subtree != 0, static_cast<SortKey>(sort), desc != 0, after != 0, text != 0)] =
-                  Add(name, sqlite + tail, pg + tail);
+              list_[Index(shape, static_cast<SortKey>(sort), desc != 0, after != 0, text != 0)] =
+                  Add(name, sqlite, pg);
             }
           }
         }
@@ -264,11 +249,36 @@ class Statements {
     }
   }
 
+  static void AddText(std::string& sqlite, std::string& pg, int& next) {
+    sqlite += sql::kTextSqlite;
+    pg += sql::kTextPg;
+    Replace(sqlite, "$T", "$" + std::to_string(next));
+    Replace(pg, "$T", "$" + std::to_string(next));
+    ++next;
+  }
+
+  // Keyset condition, order and limit. Numbers are unique: they need no id
+  // to break ties, and PostgreSQL then sorts straight off the number index.
+  static std::string OrderTail(const std::string& col, bool unique, bool desc, bool after, int after_param,
+                               int limit_param) {
+    std::string tail;
+    if (after && unique) {
+      tail += " AND " + col + (desc ? " < $" : " > $") + std::to_string(after_param);
+    } else if (after) {
+      tail += " AND (" + col + ", a.id) " + (desc ? "<" : ">") + " ($" + std::to_string(after_param) + ", $" +
+              std::to_string(after_param + 1) + ")";
+    }
+    const char* dir = desc ? " DESC" : "";
+    tail += " ORDER BY " + col + dir + (unique ? "" : std::string(", a.id") + dir) + " LIMIT $" +
+            std::to_string(limit_param);
+    return tail;
+  }
+
   std::deque<std::string> names_;
   std::deque<std::string> texts_;
   std::deque<db::Sql> sqls_;
   size_t insert_one_ = 0, insert_returning_ = 0, insert_batch_ = 0;
-  size_t list_[64] = {};
+  size_t list_[96] = {};
   size_t count_[4] = {};
 };
 
@@ -437,7 +447,8 @@ Result<std::vector<Card>> AssetStore::List(db::Connection& c, const StoreScope& 
     if (f.sort != SortKey::kNumber) p.emplace_back(f.after->id);
   }
   p.emplace_back(limit);
-  const auto& sql = Statements::Get().list(!scope.unit, f.sort, f.descending, f.after.has_value(), f.text.has_value());
+  const auto& sql =
+      Statements::Get().list(Statements::Shape(scope), f.sort, f.descending, f.after.has_value(), f.text.has_value());
   std::vector<Card> out;
   out.reserve(static_cast<size_t>(limit));
   MS_TRY(c.ForEach(sql, p, [&](const db::Row& r) {
@@ -476,8 +487,18 @@ Result<std::pair<int64_t, int64_t>> AssetStore::RollupTotal(db::Connection& c, c
   return out;
 }
 
-const db::Sql& AssetStore::ListStatementForTest(bool subtree, SortKey sort, bool desc, bool after, bool text) {
-  return Statements::Get().list(subtree, sort, desc, after, text);
+const db::Sql& AssetStore::ListStatementForTest(const StoreScope& scope, SortKey sort, bool desc, bool after,
+                                                bool text) {
+  return Statements::Get().list(Statements::Shape(scope), sort, desc, after, text);
+}
+
+Result<std::vector<int64_t>> AssetStore::OwnersUnder(db::Connection& c, std::string_view path) {
+  std::vector<int64_t> out;
+  MS_TRY(c.ForEach(sql::kOwnersUnder, {path}, [&](const db::Row& r) {
+    out.push_back(r.Int(0));
+    return true;
+  }));
+  return out;
 }
 
 Result<std::vector<AssetStore::RollupRow>> AssetStore::Rollups(db::Connection& c, const StoreScope& scope) {

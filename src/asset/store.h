@@ -16,11 +16,14 @@
 
 namespace minsheng::asset {
 
-// Where a list or total looks: one unit (by id) or an org subtree (by path).
+// Where a list or total looks: one unit (by id) or an org subtree (by
+// path). `ordered` asks a subtree list to walk the global sort index (big
+// subtrees, number order) rather than gather the subtree and sort it.
 struct StoreScope {
   bool unit = true;
   int64_t org_id = 0;
   std::string path;  // "/1/4/" for a subtree
+  bool ordered = false;
 };
 
 // A keyset position: the sort value of the last row seen and its id.
@@ -112,8 +115,11 @@ class AssetStore {
   };
   static Result<std::vector<RollupRow>> Rollups(db::Connection& c, const StoreScope& scope);
 
+  // The orgs under a path that own at least one card.
+  static Result<std::vector<int64_t>> OwnersUnder(db::Connection& c, std::string_view path);
+
   // The list statement of one shape (tests check its query plan).
-  static const db::Sql& ListStatementForTest(bool subtree, SortKey sort, bool desc, bool after, bool text);
+  static const db::Sql& ListStatementForTest(const StoreScope& scope, SortKey sort, bool desc, bool after, bool text);
 };
 
 // ext_json of a card (empty optional when the card has no extension fields)

@@ -331,41 +331,119 @@ TEST_F(AssetSearchTest, TotalIsExactFromRollupsAndCappedWhenCounted) {
 }
 
 // One unit's in-use cards, a page sorted by number, must come off an index:
-// no full scan of assets and no sort step.
-TEST_F(AssetSearchTest, TheHotListQueryUsesAnIndex) {
-  const db::Sql& sql = asset::AssetStore::ListStatementForTest(false, SortKey::kNumber, false, false, false);
+// no full scan of assets and no sort step. So must the other orders and the
+// keyset pages after a cursor, and a big subtree's page in number order
+// (read in order off the global number index).
+TEST_F(AssetSearchTest, ListQueriesUseAnIndexWithoutSorting) {
+  struct Shape {
+    bool ordered_subtree;
+    SortKey sort;
+    bool desc;
+    bool after;
+    const char* index;
+  };
+  const Shape shapes[] = {
+      {false, SortKey::kNumber, false, false, "assets_org_number"},
+      {false, SortKey::kNumber, true, true, "assets_org_number"},
+      {false, SortKey::kName, false, true, "assets_org_name"},
+      {false, SortKey::kAcquiredOn, true, true, "assets_org_acquired"},
+      {false, SortKey::kOriginalValue, false, false, "assets_org_value"},
+      {true, SortKey::kNumber, false, true, "assets_number"},
+  };
   auto conn = db_->Read();
-  std::string plan;
-  if (db_->engine() == db::Engine::kSqlite) {
-    std::string text = std::string("EXPLAIN QUERY PLAN ") + sql.text;
-    auto r = (*conn)->ForEach({"test.plan", text.c_str()},
-                              {school_a_.id, nullptr, "in_use", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                               nullptr, 51},
-                              [&](const db::Row& row) {
-                                plan += row.Text(3) + "\n";
-                                return true;
-                              });
-    ASSERT_TRUE(r.ok()) << r.error().log_detail;
-    EXPECT_EQ(plan.find("SCAN a\n"), std::string::npos) << plan;
-    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
-    EXPECT_NE(plan.find("assets_org_number"), std::string::npos) << plan;
-  } else {
-    // PostgreSQL chooses by statistics; on a tiny table a sequential scan
-    // wins, so forbid it and check an index serves the order without a sort.
+  const bool sqlite = db_->engine() == db::Engine::kSqlite;
+  // PostgreSQL chooses by statistics; on a tiny table a sequential scan
+  // wins, so forbid it and check that an index serves the order.
+  if (!sqlite) {
     ASSERT_TRUE((*conn)->ExecScript("SET enable_seqscan = off").ok());
-    const std::string text = std::string("EXPLAIN ") + sql.text;
-    auto r = (*conn)->ForEach({"test.plan", text.c_str()},
-                              {school_a_.id, nullptr, "in_use", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                               nullptr, 51},
-                              [&](const db::Row& row) {
-                                plan += row.Text(0) + "\n";
-                                return true;
-                              });
-    (void)(*conn)->ExecScript("RESET enable_seqscan");
-    ASSERT_TRUE(r.ok()) << r.error().log_detail;
-    EXPECT_NE(plan.find("assets_org_number"), std::string::npos) << plan;
-    EXPECT_EQ(plan.find("Sort"), std::string::npos) << plan;
   }
+  for (const auto& shape : shapes) {
+    asset::StoreScope scope;
+    scope.unit = !shape.ordered_subtree;
+    scope.ordered = shape.ordered_subtree;
+    const db::Sql& sql = asset::AssetStore::ListStatementForTest(scope, shape.sort, shape.desc, shape.after, false);
+    std::vector<db::Param> p;
+    if (scope.unit) {
+      p.emplace_back(school_a_.id);
+    } else {
+      p.emplace_back(std::string_view(county_.path));
+    }
+    p.emplace_back(nullptr);
+    p.emplace_back("in_use");
+    for (int i = 0; i < 7; ++i) p.emplace_back(nullptr);
+    if (shape.after) {
+      if (shape.sort == SortKey::kNumber || shape.sort == SortKey::kName) {
+        p.emplace_back("T");
+      } else {
+        p.emplace_back(int64_t{1});
+      }
+      if (shape.sort != SortKey::kNumber) p.emplace_back(int64_t{1});
+    }
+    p.emplace_back(int64_t{51});
+    const std::string text = std::string(sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") +
+                             (sqlite || sql.pg_text == nullptr ? sql.text : sql.pg_text);
+    const std::string name = std::string("test.plan.") + sql.name;
+    // The ordered form pays off on big subtrees only; on this tiny table
+    // PostgreSQL rightly prefers to sort one row, so there we only check that
+    // the number index can serve the order.
+    if (!sqlite) {
+      ASSERT_TRUE((*conn)->ExecScript(scope.ordered ? "SET enable_sort = off" : "RESET enable_sort").ok());
+    }
+    std::string plan;
+    auto r = (*conn)->ForEach({name.c_str(), text.c_str()}, p, [&](const db::Row& row) {
+      plan += row.Text(sqlite ? 3 : 0) + "\n";
+      return true;
+    });
+    ASSERT_TRUE(r.ok()) << r.error().log_detail;
+    EXPECT_NE(plan.find(shape.index), std::string::npos) << sql.name << "\n" << plan;
+    if (sqlite) {
+      EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << sql.name << "\n" << plan;
+      if (scope.unit) {
+        EXPECT_EQ(plan.find("SCAN a"), std::string::npos) << sql.name << "\n" << plan;
+      }
+    } else {
+      EXPECT_EQ(plan.find("Sort"), std::string::npos) << sql.name << "\n" << plan;
+    }
+  }
+  if (!sqlite) (void)(*conn)->ExecScript("RESET enable_seqscan; RESET enable_sort");
+}
+
+// A subtree's pages: merged per unit (few units) or off the global index
+// (many); both give every card once, in order.
+TEST_F(AssetSearchTest, SubtreePagesMergeUnitsInOrder) {
+  for (auto sort : {SortKey::kNumber, SortKey::kName, SortKey::kOriginalValue}) {
+    CardFilter f;
+    f.sort = sort;
+    f.limit = 2;
+    std::vector<std::string> seen;
+    for (int pages = 0; pages < 10; ++pages) {
+      auto page = assets_->List(CliPrincipal(), f);
+      ASSERT_TRUE(page.ok()) << page.error().en;
+      EXPECT_EQ(page->total, 6);
+      for (const auto& c : page->items) seen.push_back(c.number);
+      if (!page->next_cursor) break;
+      f.cursor = page->next_cursor;
+    }
+    std::set<std::string> distinct(seen.begin(), seen.end());
+    EXPECT_EQ(seen.size(), 6u);
+    EXPECT_EQ(distinct.size(), 6u);
+  }
+  // The global-index form (used past many units) reads the same cards.
+  asset::StoreScope ordered;
+  ordered.unit = false;
+  ordered.ordered = true;
+  ordered.path = county_.path;
+  auto conn = db_->Read();
+  asset::StoreFilter f;
+  auto all = asset::AssetStore::List(**conn, ordered, f, 10);
+  ASSERT_TRUE(all.ok()) << all.error().log_detail;
+  ASSERT_EQ(all->size(), 6u);
+  EXPECT_TRUE(std::is_sorted(all->begin(), all->end(),
+                             [](const Card& a, const Card& b) { return a.number < b.number; }));
+  f.after = asset::ListCursor{all->at(2).number, 0, 0};
+  auto rest = asset::AssetStore::List(**conn, ordered, f, 10);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(rest->size(), 3u);
 }
 
 }  // namespace

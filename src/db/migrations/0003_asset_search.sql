@@ -54,3 +54,7 @@ CREATE INDEX assets_org_value ON assets(org_id, original_value, id);
 -- Subtree scopes compare org paths with LIKE 'prefix%': byte order whatever
 -- the database collation is.
 CREATE INDEX orgs_path_pattern ON orgs(path text_pattern_ops);
+-- Names sort by code point on both engines (the list statements say
+-- COLLATE "C"), so pages merged across units keep the database's order.
+DROP INDEX assets_org_name;
+CREATE INDEX assets_org_name ON assets(org_id, name COLLATE "C", id);
