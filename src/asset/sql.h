@@ -241,8 +241,8 @@ inline constexpr const char* kSortNames[4] = {"number", "name", "acquired_on", "
 // The orgs under a path that own cards (rollup buckets), for per-unit paging.
 inline constexpr db::Sql kOwnersUnder{
     "asset.rollup.owners_under",
-    "SELECT DISTINCT r.org_id FROM asset_rollups r JOIN orgs o ON o.id = r.org_id "
-    "WHERE o.path LIKE CAST($1 AS TEXT) || '%' AND r.count > 0 ORDER BY r.org_id"};
+    "SELECT o.id FROM orgs o WHERE o.path LIKE CAST($1 AS TEXT) || '%' "
+    "AND EXISTS (SELECT 1 FROM asset_rollups r WHERE r.org_id = o.id AND r.count > 0) ORDER BY o.id"};
 
 // Counting stops at the cap (total_capped); $C is the cap + 1.
 inline constexpr const char* kCountHead =
