@@ -179,6 +179,10 @@ class CsvWriter final : public TableWriter {
     return Ok();
   }
 
+  Result<void> StartSheet(std::string, std::vector<OutputColumn>) override {
+    return InternalError("CsvWriter::StartSheet: a CSV file holds one table");
+  }
+
   size_t rows() const override { return rows_; }
 
  private:
@@ -256,10 +260,6 @@ class XlsxWriter final : public TableWriter {
     options.constant_memory = LXW_TRUE;
     workbook_ = workbook_new_opt(temp_.path().c_str(), &options);
     if (workbook_ == nullptr) return WriteFailed(target_.path(), "workbook_new_opt failed");
-    sheet_ = workbook_add_worksheet(workbook_, sheet_name.c_str());
-    if (sheet_ == nullptr) sheet_ = workbook_add_worksheet(workbook_, "Sheet1");
-    if (sheet_ == nullptr) return InternalError("workbook_add_worksheet failed");
-
     header_format_ = workbook_add_format(workbook_);
     format_set_bold(header_format_);
     format_set_bg_color(header_format_, 0xDDEBF7);
@@ -267,6 +267,23 @@ class XlsxWriter final : public TableWriter {
     format_set_num_format(money_format_, "0.00");
     integer_format_ = workbook_add_format(workbook_);
     format_set_num_format(integer_format_, "0");
+    return SetUpSheet(sheet_name);
+  }
+
+  Result<void> StartSheet(std::string name, std::vector<OutputColumn> columns) override {
+    if (workbook_ == nullptr) return InternalError("XlsxWriter::StartSheet after Finish");
+    if (columns.empty() || columns.size() > LXW_COL_MAX) {
+      return InternalError("XlsxWriter: bad column count " + std::to_string(columns.size()));
+    }
+    columns_ = std::move(columns);
+    rows_ = 0;
+    return SetUpSheet(name);
+  }
+
+  Result<void> SetUpSheet(const std::string& sheet_name) {
+    sheet_ = workbook_add_worksheet(workbook_, sheet_name.c_str());
+    if (sheet_ == nullptr) sheet_ = workbook_add_worksheet(workbook_, nullptr);  // bad or repeated name
+    if (sheet_ == nullptr) return InternalError("workbook_add_worksheet failed");
 
     // Column settings must precede the first row in constant_memory mode.
     for (size_t c = 0; c < columns_.size(); ++c) {

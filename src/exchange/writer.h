@@ -82,10 +82,13 @@ class TableWriter {
   Result<void> AddRow(std::initializer_list<std::string_view> cells) {
     return AddRow(std::span<const std::string_view>(cells.begin(), cells.size()));
   }
+  // XLSX only: starts another sheet with its own header; later rows go there
+  // (rows of earlier sheets are final). CSV holds one table: an error.
+  virtual Result<void> StartSheet(std::string name, std::vector<OutputColumn> columns) = 0;
   // Completes the file. Nothing may be added afterwards. A writer destroyed
   // without Finish leaves no complete file behind (temporary files removed).
   virtual Result<void> Finish() = 0;
-  // Data rows added so far.
+  // Data rows added so far (to the current sheet).
   virtual size_t rows() const = 0;
 
  private:

@@ -1,0 +1,45 @@
+// Exporting asset cards (资产清单导出): any filtered list, as the caller may
+// see it, to XLSX or CSV, streamed page by page so a million cards never sit
+// in memory. Chinese headers; money in 元 with two decimals (numbers in
+// "0.00" in XLSX); dates YYYY-MM-DD; accumulated depreciation and net value
+// at the export date. The headers are the import's, so an exported file can
+// be edited and imported again (the number and unit columns are then
+// reported as unknown and ignored).
+//
+// Scoping is the service's: List returns only what the principal may see.
+// Thread-safe: a function over the thread-safe AssetService.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "asset/service.h"
+#include "auth/model.h"
+#include "core/date.h"
+#include "core/result.h"
+#include "exchange/writer.h"
+
+namespace minsheng::exchange {
+
+std::vector<OutputColumn> AssetExportColumns();
+
+struct AssetExportOptions {
+  std::optional<Date> value_at;  // depreciation date; default today (Shanghai)
+  int page_size = 1000;
+  // Rows written of total (total may be a lower bound for huge lists).
+  std::function<void(int64_t done, int64_t total)> on_progress;
+};
+
+// Writes every card matching filter (its cursor and limit are ignored) and
+// returns how many. Errors: the service's (bad filter), the writer's
+// ("exchange.write_failed", "exchange.too_many_rows" past XLSX's limit).
+Result<int64_t> ExportAssets(asset::AssetService& assets, const auth::Principal& who,
+                             const asset::CardFilter& filter, FileFormat format, OutputTarget target,
+                             const AssetExportOptions& options = {});
+
+// "资产清单-20261122.xlsx"
+std::string AssetExportFileName(FileFormat format, Date day);
+
+}  // namespace minsheng::exchange

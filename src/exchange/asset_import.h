@@ -1,0 +1,98 @@
+// Importing a unit's asset ledger (资产台账导入): a CSV or XLSX file → asset
+// cards, all or nothing. The columns and accepted values are documented for
+// clerks in docs/import-assets.md; AssetImportColumns() is the one list.
+//
+//   read (CSV UTF-8/GBK or XLSX) → find the header row → map columns
+//   → one write transaction:
+//       DirectoryService::ResolveOrCreate (departments, staff, locations by name)
+//       AssetService::LoadValidationContext
+//       parse + ValidateInput every row, collecting every error
+//       any error or dry run → roll back: nothing written
+//       else RegisterMany in chunks → commit
+//
+// Memory: the file's Grid plus one chunk of CardInputs; a 1,000,000-row file
+// is never held as 1,000,000 CardInputs. Errors kept for the report are
+// capped (AssetImportOptions::max_errors); error_count counts them all.
+//
+// Thread-safe: a function over thread-safe services; runs on the caller's
+// thread (a JobRegistry job for the console, the CLI's main thread).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "asset/directory_service.h"
+#include "asset/service.h"
+#include "auth/model.h"
+#include "core/money.h"
+#include "core/result.h"
+#include "db/database.h"
+#include "exchange/columns.h"
+#include "exchange/error_report.h"
+#include "exchange/reader.h"
+#include "exchange/writer.h"
+
+namespace minsheng::exchange {
+
+// The import columns. Keys are CardInput's field names (department_id,
+// custodian_id, manager_id and location_id take names that are resolved in
+// the unit's directories), so the service's field errors land on the right
+// column of the report.
+const std::vector<ColumnSpec>& AssetImportColumns();
+
+enum class ImportPhase { kReading, kValidating, kWriting };
+
+struct AssetImportOptions {
+  int64_t org_id = 0;        // the owning unit
+  bool dry_run = false;      // validate and report; never write
+  std::string batch_id;      // recorded on the register events and audit (the job id)
+  ReadOptions read;          // sheet name, limits
+  size_t chunk_rows = 10000; // RegisterMany batch size
+  size_t max_errors = 10000; // errors kept for the report
+  // Rows done of total in a phase; called every few thousand rows.
+  std::function<void(ImportPhase phase, int64_t done, int64_t total)> on_progress;
+};
+
+struct AssetImportResult {
+  int64_t rows = 0;        // data rows in the file
+  int64_t imported = 0;    // cards written (0 on any error or a dry run)
+  bool dry_run = false;
+  Fen total_value;         // of the cards written (or that would be)
+  int64_t error_count = 0; // all errors, including those past max_errors
+  std::vector<RowError> errors;  // nothing was written when this is non-empty
+  std::vector<UnknownColumn> unknown_columns;  // ignored columns
+  asset::DirectoryNames added;  // directory entries added (would be added on a dry run)
+  std::string first_number;     // asset numbers given, in file order
+  std::string last_number;
+
+  bool ok() const { return error_count == 0; }
+};
+
+struct AssetImportServices {
+  db::Database& db;
+  asset::AssetService& assets;
+  asset::DirectoryService& directories;
+};
+
+// Imports bytes (a whole CSV or XLSX file). Errors returned as Error are about
+// the file as a whole (unreadable, no header, required columns missing) or
+// the caller (no asset.write on the unit); problems with rows are in
+// result.errors (and then nothing was written).
+Result<AssetImportResult> ImportAssets(const AssetImportServices& services, const auth::Caller& caller,
+                                       std::string_view bytes, const AssetImportOptions& options);
+
+// The report rows of a file-level Error (one per field error, or one line).
+std::vector<RowError> ReportOfFileError(const Error& e);
+
+// {"imported":N,"rows":N,"error_count":N,"dry_run":b,
+//  "added":{"departments":[…],"staff":[…],"locations":[…]}} — the job result.
+std::string AssetImportResultJson(const AssetImportResult& r);
+
+// The template clerks fill in: the Chinese headers and one example row; the
+// XLSX has a second sheet "说明" describing every column.
+Result<void> WriteAssetImportTemplate(FileFormat format, OutputTarget target);
+
+}  // namespace minsheng::exchange

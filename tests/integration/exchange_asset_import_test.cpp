@@ -1,0 +1,332 @@
+// The asset import and export glue (src/exchange/asset_import, asset_export)
+// against the real asset services on both engines.
+#include <iconv.h>
+#include <xlsxwriter.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "asset_fixture.h"
+#include "exchange/asset_export.h"
+#include "exchange/asset_import.h"
+
+namespace minsheng::testing {
+namespace {
+
+using exchange::AssetImportOptions;
+using exchange::AssetImportResult;
+
+constexpr const char* kHeader =
+    "资产名称,资产分类代码,会计科目,取得方式,经费来源,取得日期,入账日期,原值（元）,数量,计量单位,"
+    "使用部门,使用人,存放地点,品牌,使用年限（月）,资产状态,纬度,经度\r\n";
+
+// Column of each field in kHeader, as the report must name it.
+struct Bad {
+  const char* column;  // header as in the file
+  const char* code;
+};
+
+// A valid row; i varies the name, the serial and the directory names.
+std::vector<std::string> ValidRow(int i) {
+  return {"课桌椅 " + std::to_string(i),
+          kComputer,
+          "1601",
+          "购置",
+          "财政拨款",
+          "2024-09-01",
+          "2024-09-05",
+          std::to_string(100 + i % 900) + ".50",
+          "1",
+          "套",
+          i % 2 == 0 ? "教务处" : "信息中心",
+          i % 3 == 0 ? "张三" : "赵六",
+          i % 5 == 0 ? "教学楼/3层/302" : "图书馆/1层/阅览室",
+          "联想",
+          "72",
+          "在用",
+          "",
+          ""};
+}
+
+// 37 bad rows, each with exactly one problem, of different kinds.
+struct Mutation {
+  size_t field;
+  const char* value;
+  Bad expect;
+};
+const std::vector<Mutation>& Mutations() {
+  static const std::vector<Mutation> k = {
+      {7, "12.345", {"原值（元）", "invalid_money"}},
+      {7, "-5", {"原值（元）", "negative"}},
+      {7, "一千元", {"原值（元）", "invalid_money"}},
+      {5, "2024-13-01", {"取得日期", "invalid_date"}},
+      {6, "2027-01-01", {"入账日期", "in_future"}},
+      {6, "2024-08-01", {"入账日期", "before_acquired"}},
+      {1, "A99999999", {"资产分类代码", "not_found"}},
+      {1, kEquipment, {"资产分类代码", "not_leaf"}},
+      {0, "", {"资产名称", "required"}},
+      {8, "0", {"数量", "out_of_range"}},
+      {8, "两台", {"数量", "invalid_integer"}},
+      {14, "12", {"使用年限（月）", "below_minimum"}},
+      {3, "偷来的", {"取得方式", "invalid"}},
+      {4, "自筹", {"经费来源", "invalid"}},
+      {12, "", {"存放地点", "required"}},
+      {15, "失踪", {"资产状态", "invalid_value"}},
+      {16, "30.5", {"经度", "required"}},
+      {2, "16", {"会计科目", "invalid"}},
+      {9, "", {"计量单位", "required"}},
+  };
+  return k;
+}
+
+struct Ledger {
+  std::string csv;
+  std::vector<int> bad_rows;  // 0-based data row indexes
+};
+
+Ledger MakeLedger(int rows, int bad) {
+  Ledger l;
+  l.csv = kHeader;
+  std::set<int> bad_set;
+  for (int k = 0; k < bad; ++k) bad_set.insert(17 + k * (rows / bad));
+  l.bad_rows.assign(bad_set.begin(), bad_set.end());
+  size_t m = 0;
+  for (int i = 0; i < rows; ++i) {
+    auto row = ValidRow(i);
+    if (bad_set.count(i) > 0) {
+      const auto& mu = Mutations()[m++ % Mutations().size()];
+      row[mu.field] = mu.value;
+    }
+    for (size_t c = 0; c < row.size(); ++c) l.csv += (c ? "," : "") + row[c];
+    l.csv += "\r\n";
+  }
+  return l;
+}
+
+std::string ToGb18030(const std::string& utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  std::string out(utf8.size() * 2 + 16, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  size_t in_left = utf8.size();
+  char* dst = out.data();
+  size_t dst_left = out.size();
+  iconv(cd, &in, &in_left, &dst, &dst_left);
+  iconv_close(cd);
+  out.resize(out.size() - dst_left);
+  return out;
+}
+
+class ExchangeAssetImportTest : public AssetTest {
+ protected:
+  exchange::AssetImportServices Services() { return {*db_, *assets_, *dirs_}; }
+  Result<AssetImportResult> Import(const std::string& bytes, bool dry_run = false) {
+    AssetImportOptions o;
+    o.org_id = school_a_.id;
+    o.dry_run = dry_run;
+    o.batch_id = "job-test";
+    o.chunk_rows = 1000;
+    return exchange::ImportAssets(Services(), clerk_a_caller_, bytes, o);
+  }
+  int64_t Cards() { return CountRows("SELECT COUNT(*) FROM assets"); }
+  int64_t Locations() { return CountRows("SELECT COUNT(*) FROM locations"); }
+};
+
+TEST_F(ExchangeAssetImportTest, TenThousandRowsWith37BadOnesWriteNothingAndReportEach) {
+  const Ledger ledger = MakeLedger(10000, 37);
+  const int64_t locations_before = Locations();
+  int64_t last_progress = 0;
+  AssetImportOptions o;
+  o.org_id = school_a_.id;
+  o.on_progress = [&](exchange::ImportPhase phase, int64_t done, int64_t total) {
+    if (phase == exchange::ImportPhase::kValidating) {
+      EXPECT_EQ(total, 10000);
+      last_progress = done;
+    }
+  };
+  auto r = exchange::ImportAssets(Services(), clerk_a_caller_, ledger.csv, o);
+  ASSERT_TRUE(r.ok()) << r.error().en << " " << r.error().log_detail;
+  EXPECT_EQ(last_progress, 10000);
+  EXPECT_EQ(r->rows, 10000);
+  EXPECT_EQ(r->imported, 0);
+  EXPECT_EQ(r->error_count, 37);
+  ASSERT_EQ(r->errors.size(), 37u);
+  for (size_t k = 0; k < 37; ++k) {
+    const auto& e = r->errors[k];
+    const auto& want = Mutations()[k % Mutations().size()].expect;
+    EXPECT_EQ(e.row, ledger.bad_rows[k] + 2) << k;  // header is row 1
+    EXPECT_EQ(e.column, want.column) << k << " " << e.code;
+    EXPECT_EQ(e.code, want.code) << k << " " << e.column;
+    EXPECT_FALSE(e.message_zh.empty());
+    EXPECT_FALSE(e.message_en.empty());
+  }
+  EXPECT_EQ(r->errors[0].value, "12.345");
+  // Nothing written: no cards, and not even the new directory entries.
+  EXPECT_EQ(Cards(), 0);
+  EXPECT_EQ(Locations(), locations_before);
+  EXPECT_FALSE(r->added.locations.empty());  // what would have been added
+
+  // The report round-trips as a file.
+  std::string report;
+  ASSERT_TRUE(exchange::WriteErrorReport(r->errors, exchange::FileFormat::kXlsx,
+                                         exchange::OutputTarget::String(&report))
+                  .ok());
+  auto back = exchange::ReadErrorReport(report);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->size(), 37u);
+}
+
+TEST_F(ExchangeAssetImportTest, AValidLedgerIsWrittenInOneGoWithItsNewDirectories) {
+  const Ledger ledger = MakeLedger(2500, 0);
+  auto dry = Import(ledger.csv, true);
+  ASSERT_TRUE(dry.ok()) << dry.error().en;
+  EXPECT_TRUE(dry->ok());
+  EXPECT_EQ(dry->imported, 0);
+  EXPECT_EQ(Cards(), 0);
+
+  auto r = Import(ledger.csv);
+  ASSERT_TRUE(r.ok()) << r.error().en << " " << r.error().log_detail;
+  ASSERT_TRUE(r->ok()) << r->errors.front().column << " " << r->errors.front().message_en;
+  EXPECT_EQ(r->imported, 2500);
+  EXPECT_EQ(Cards(), 2500);
+  EXPECT_EQ(r->added.departments, std::vector<std::string>{"信息中心"});
+  EXPECT_EQ(r->added.staff, std::vector<std::string>{"赵六"});
+  EXPECT_EQ(r->added.locations, std::vector<std::string>{"图书馆/1层/阅览室"});
+  EXPECT_FALSE(r->first_number.empty());
+  EXPECT_NE(r->first_number, r->last_number);
+  const std::string json = exchange::AssetImportResultJson(*r);
+  EXPECT_NE(json.find(R"("imported":2500)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("locations":["图书馆/1层/阅览室"])"), std::string::npos) << json;
+
+  // Export what the clerk sees, read it back.
+  std::string xlsx;
+  asset::CardFilter filter;
+  auto n = exchange::ExportAssets(*assets_, Who(clerk_a_), filter, exchange::FileFormat::kXlsx,
+                                  exchange::OutputTarget::String(&xlsx));
+  ASSERT_TRUE(n.ok()) << n.error().en;
+  EXPECT_EQ(*n, 2500);
+  auto grid = exchange::ReadXlsx(xlsx);
+  ASSERT_TRUE(grid.ok());
+  ASSERT_EQ(grid->size(), 2501u);
+  EXPECT_EQ(grid->Cell(0, 0), "资产编号");
+  EXPECT_EQ(grid->Cell(1, 0), r->first_number);
+  EXPECT_EQ(grid->Cell(1, 2), "课桌椅 0");
+  EXPECT_EQ(grid->Cell(1, 10), "100.5");  // money cells are numbers (shown 100.50)
+  EXPECT_EQ(grid->Cell(1, 28), "在用");
+
+  // Out of scope: school B's clerk exports nothing of school A.
+  std::string csv;
+  n = exchange::ExportAssets(*assets_, Who(clerk_b_), filter, exchange::FileFormat::kCsv,
+                             exchange::OutputTarget::String(&csv));
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 0);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1);  // the header only
+  EXPECT_EQ(exchange::AssetExportFileName(exchange::FileFormat::kXlsx, MakeDate(2026, 11, 22)),
+            "资产清单-20261122.xlsx");
+}
+
+TEST_F(ExchangeAssetImportTest, AnExportImportsAgain) {
+  ASSERT_TRUE(Import(MakeLedger(30, 0).csv).ok());
+  std::string csv;
+  ASSERT_TRUE(exchange::ExportAssets(*assets_, Who(clerk_a_), {}, exchange::FileFormat::kCsv,
+                                     exchange::OutputTarget::String(&csv))
+                  .ok());
+  auto again = Import(csv);
+  ASSERT_TRUE(again.ok()) << again.error().en;
+  ASSERT_TRUE(again->ok()) << again->errors.front().column << ": " << again->errors.front().message_en;
+  EXPECT_EQ(again->imported, 30);
+  std::set<std::string> unknown;
+  for (const auto& u : again->unknown_columns) unknown.insert(u.name);
+  EXPECT_EQ(unknown, (std::set<std::string>{"资产编号", "所属单位", "资产分类名称", "累计折旧（元）", "净值（元）"}));
+  EXPECT_EQ(Cards(), 60);
+}
+
+TEST_F(ExchangeAssetImportTest, GbkCsvAndMergedHeaderXlsx) {
+  auto gbk = Import(ToGb18030(MakeLedger(20, 0).csv));
+  ASSERT_TRUE(gbk.ok()) << gbk.error().en;
+  EXPECT_EQ(gbk->imported, 20);
+
+  // An XLSX with a merged title row above the header and blank rows after.
+  const auto path = std::filesystem::temp_directory_path() / ("ms-import-" + std::to_string(getpid()) + ".xlsx");
+  lxw_workbook* wb = workbook_new(path.c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "台账");
+  worksheet_merge_range(ws, 0, 0, 0, 5, "示范县第一中学资产台账", nullptr);
+  const char* headers[] = {"资产名称", "资产分类代码", "会计科目", "取得方式", "经费来源", "取得日期",
+                           "原值（元）", "计量单位", "存放地点"};
+  for (lxw_col_t c = 0; c < 9; ++c) worksheet_write_string(ws, 1, c, headers[c], nullptr);
+  lxw_format* date = workbook_add_format(wb);
+  format_set_num_format(date, "yyyy-mm-dd");
+  lxw_datetime when{2024, 9, 1, 0, 0, 0};
+  for (lxw_row_t r = 2; r < 7; ++r) {
+    worksheet_write_string(ws, r, 0, ("投影仪 " + std::to_string(r)).c_str(), nullptr);
+    worksheet_write_string(ws, r, 1, kComputer, nullptr);
+    worksheet_write_number(ws, r, 2, 1601, nullptr);
+    worksheet_write_string(ws, r, 3, "购置", nullptr);
+    worksheet_write_string(ws, r, 4, "财政拨款", nullptr);
+    worksheet_write_datetime(ws, r, 5, &when, date);
+    worksheet_write_number(ws, r, 6, 3200.07, nullptr);
+    worksheet_write_string(ws, r, 7, "台", nullptr);
+    worksheet_write_string(ws, r, 8, "教学楼/3层/302", nullptr);
+  }
+  for (lxw_row_t r = 7; r < 30; ++r) worksheet_write_blank(ws, r, 0, date);
+  ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  std::filesystem::remove(path);
+  auto xlsx = Import(bytes.str());
+  ASSERT_TRUE(xlsx.ok()) << xlsx.error().en;
+  ASSERT_TRUE(xlsx->ok()) << xlsx->errors.front().column << ": " << xlsx->errors.front().message_en;
+  EXPECT_EQ(xlsx->imported, 5);
+  EXPECT_EQ(xlsx->total_value, Fen{5 * 320007});
+}
+
+TEST_F(ExchangeAssetImportTest, FileLevelProblemsAreErrors) {
+  auto r = Import("资产名称,存放地点\r\n台式计算机,教学楼\r\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "exchange.missing_columns");
+  EXPECT_NE(r.error().zh.find("资产分类代码"), std::string::npos) << r.error().zh;
+  const auto report = exchange::ReportOfFileError(r.error());
+  ASSERT_GE(report.size(), 5u);
+  EXPECT_EQ(report[0].row, 0);
+  EXPECT_EQ(report[0].code, "missing_column");
+
+  r = Import(std::string(kHeader));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "exchange.no_rows");
+
+  r = Import("PK\x03\x04 truncated");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "exchange.bad_file");
+
+  // A unit outside the clerk's scope.
+  AssetImportOptions o;
+  o.org_id = school_b_.id;
+  r = exchange::ImportAssets(Services(), clerk_a_caller_, MakeLedger(3, 0).csv, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(Cards(), 0);
+}
+
+TEST_F(ExchangeAssetImportTest, TemplateHasEveryColumnAndItsExampleImports) {
+  for (const auto f : {exchange::FileFormat::kXlsx, exchange::FileFormat::kCsv}) {
+    std::string bytes;
+    ASSERT_TRUE(exchange::WriteAssetImportTemplate(f, exchange::OutputTarget::String(&bytes)).ok());
+    auto grid = exchange::ReadGrid(bytes);
+    ASSERT_TRUE(grid.ok());
+    EXPECT_EQ(grid->RowStrings(0).size(), exchange::AssetImportColumns().size());
+    EXPECT_EQ(grid->Cell(0, 0), "*资产名称");
+    auto r = Import(bytes, true);
+    ASSERT_TRUE(r.ok()) << r.error().en;
+    EXPECT_TRUE(r->ok()) << r->errors.front().column << ": " << r->errors.front().message_en;
+    EXPECT_EQ(r->rows, 1);
+  }
+  std::string xlsx;
+  ASSERT_TRUE(exchange::WriteAssetImportTemplate(exchange::FileFormat::kXlsx, exchange::OutputTarget::String(&xlsx)).ok());
+  auto names = exchange::XlsxSheetNames(xlsx);
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(*names, (std::vector<std::string>{"资产", "说明"}));
+}
+
+}  // namespace
+}  // namespace minsheng::testing
