@@ -80,6 +80,9 @@ struct RouteOptions {
   // Runs on the network thread: the handler must not block (no database).
   // It may return Response::Defer() to be re-run on the blocking pool.
   bool non_blocking = false;
+  // Largest request body this route accepts; 0 keeps the server's default
+  // (ServerOptions::body_limit). File uploads raise it for their route only.
+  size_t body_limit = 0;
 };
 
 struct RouteInfo {
