@@ -67,9 +67,10 @@ export function lifeText(months: number | null | undefined): string {
     : translate('asset.lifeMonths', { months })
 }
 
-// Keys of an event's before/after worth showing (ids have a *_name twin).
+// Keys of an event's before/after worth showing (ids have a *_name twin;
+// the state is shown from the event's own state_before → state_after).
 const HIDDEN_KEYS = new Set([
-  'department_id', 'custodian_id', 'manager_id', 'location_id', 'org_id', 'org_code', 'state_zh',
+  'state', 'department_id', 'custodian_id', 'manager_id', 'location_id', 'org_id', 'org_code', 'state_zh',
   'original_value_yuan', 'version', 'updated_at', 'created_at', 'number',
 ])
 
