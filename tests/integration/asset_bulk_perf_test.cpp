@@ -1,6 +1,8 @@
 // Throughput of the import path (ValidateInput + RegisterMany) on the test
 // engine. Disabled by default: run with --gtest_also_run_disabled_tests
-// --gtest_filter='*AssetBulkPerf*' (MINSHENG_PERF_ROWS sets the row count).
+// --gtest_filter='*AssetBulkPerf*'. MINSHENG_PERF_ROWS sets the row count;
+// MINSHENG_PERF_DROP, SQL run first (e.g. "DROP TRIGGER assets_fts_insert"),
+// measures what one index or trigger costs.
 #include <chrono>
 #include <cstdlib>
 
