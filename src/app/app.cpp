@@ -7,6 +7,7 @@
 #include "audit/routes.h"
 #include "auth/routes.h"
 #include "core/version.h"
+#include "exchange/routes.h"
 #include "org/routes.h"
 
 namespace minsheng {
@@ -43,6 +44,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                           ? asset::DepreciationStart::kNextMonth
                                           : asset::DepreciationStart::kSameMonth;
   app->assets = std::make_unique<asset::AssetService>(*app->db, *app->categories, *app->orgs, asset_settings);
+  app->jobs = std::make_unique<exchange::JobRegistry>();
   return app;
 }
 
@@ -65,6 +67,7 @@ void App::RegisterRoutes(http::Router& router) {
   asset::RegisterCategoryRoutes(router, *guard, *categories);
   asset::RegisterDirectoryRoutes(router, *guard, *directories);
   asset::RegisterAssetRoutes(router, *guard, *assets);
+  exchange::RegisterExchangeRoutes(router, *guard, {*db, *orgs, *assets, *directories, *jobs});
   if (!config.web_root.empty()) router.SetFallback(http::StaticFiles(config.web_root));
 }
 

@@ -13,6 +13,7 @@
 #include "auth/service.h"
 #include "core/config.h"
 #include "db/database.h"
+#include "exchange/jobs.h"
 #include "http/router.h"
 #include "org/service.h"
 
@@ -29,6 +30,9 @@ struct App {
   std::unique_ptr<asset::CategoryService> categories;
   std::unique_ptr<asset::DirectoryService> directories;
   std::unique_ptr<asset::AssetService> assets;
+  // Imports and exports running in the background. Declared last so it is
+  // destroyed first: its destructor waits for jobs that use the services above.
+  std::unique_ptr<exchange::JobRegistry> jobs;
 
   // Opens the database named by config.db, applies pending migrations, and
   // builds the services.

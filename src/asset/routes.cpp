@@ -215,7 +215,9 @@ Date AtParam(http::QueryReader& q) {
   return TodayInShanghai();
 }
 
-Result<CardFilter> ReadFilter(const http::Request& req) {
+}  // namespace
+
+Result<CardFilter> ReadCardFilter(const http::Request& req) {
   http::QueryReader q(req);
   CardFilter f;
   f.org_id = q.Int("org");
@@ -258,6 +260,8 @@ Result<CardFilter> ReadFilter(const http::Request& req) {
   return f;
 }
 
+namespace {
+
 Result<std::vector<StatsDimension>> ReadGroupBy(http::QueryReader& q) {
   std::vector<StatsDimension> dims;
   const std::string text = q.Text("group_by", 40).value_or("category");
@@ -299,7 +303,7 @@ Result<StateChange> ReadStateChange(const std::string& body) {
 
 void RegisterAssetRoutes(http::Router& router, const auth::Guard& guard, AssetService& assets) {
   router.Add(Method::kGet, "/api/v1/assets", guard.Wrap([&assets](Context& ctx) {
-    auto f = ReadFilter(ctx.req);
+    auto f = ReadCardFilter(ctx.req);
     if (!f.ok()) return http::Problem(f.error(), ctx.req);
     return http::Reply(ctx.req, assets.List(ctx.who(), *f), PageJson);
   }));

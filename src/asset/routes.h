@@ -4,11 +4,18 @@
 #pragma once
 
 #include "asset/directory_service.h"
+#include "asset/model.h"
 #include "asset/service.h"
 #include "auth/guard.h"
 #include "http/router.h"
 
 namespace minsheng::asset {
+
+// The filters of GET /api/v1/assets from the query string (org, category,
+// state, custodian_id, location, min/max_value_fen, acquired_from/to, q,
+// sort, order, limit, cursor); every bad parameter is a field error of one
+// validation error. Shared with the export (GET /api/v1/exports/assets).
+Result<CardFilter> ReadCardFilter(const http::Request& req);
 
 void RegisterAssetRoutes(http::Router& router, const auth::Guard& guard, AssetService& assets);
 void RegisterDirectoryRoutes(http::Router& router, const auth::Guard& guard, DirectoryService& directories);

@@ -28,6 +28,31 @@ int TokenCreate(const Config& config, const UserArgs& args);
 // errors by row and exit status 1 with nothing written.
 int CategoriesImport(const Config& config, const std::string& path);
 
+// minsheng import assets FILE --org CODE [--dry-run] [--report OUT]: all or
+// nothing. Exit status 1 when any row (or the file) fails: nothing written,
+// the report written to --report (XLSX or CSV by extension) or the first 20
+// problems printed. On success prints the count, the directory entries added
+// and the rate.
+struct ImportArgs {
+  std::string file;
+  std::string org_code;
+  bool dry_run = false;
+  std::string report;
+};
+int ImportAssets(const Config& config, const ImportArgs& args);
+
+// minsheng export assets --format xlsx|csv [filters] -o FILE: every card the
+// filters match (the CLI sees every unit).
+struct ExportArgs {
+  std::string format;
+  std::string org_code;
+  std::string state;
+  std::string category;
+  std::string q;
+  std::string out;
+};
+int ExportAssets(const Config& config, const ExportArgs& args);
+
 // Prints an Error for a person at the terminal (both languages) to stderr.
 void PrintError(const Error& e);
 

@@ -1,4 +1,4 @@
-// minsheng: one binary — serve | migrate | demo | user | token | categories.
+// minsheng: one binary — serve | migrate | demo | user | token | categories | import | export.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -61,7 +61,32 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
-  for (auto* cmd : {serve, migrate, demo, user_create, user_reset, user_unlock, token_create, categories_import}) {
+  minsheng::cli::ImportArgs import_args;
+  auto* import_cmd = app.add_subcommand("import", "import records from a file");
+  import_cmd->require_subcommand(1);
+  auto* import_assets = import_cmd->add_subcommand(
+      "assets", "import a unit's asset ledger (CSV UTF-8/GBK or XLSX, docs/import-assets.md); all or nothing");
+  import_assets->add_option("FILE", import_args.file, "the ledger file")->required()->check(CLI::ExistingFile);
+  import_assets->add_option("--org", import_args.org_code, "code of the owning unit")->required();
+  import_assets->add_flag("--dry-run", import_args.dry_run, "validate and report; write nothing");
+  import_assets->add_option("--report", import_args.report,
+                            "write the error report here (OUT.xlsx or OUT.csv) when any row fails");
+
+  minsheng::cli::ExportArgs export_args;
+  auto* export_cmd = app.add_subcommand("export", "export records to a file");
+  export_cmd->require_subcommand(1);
+  auto* export_assets = export_cmd->add_subcommand("assets", "export asset cards (Chinese headers, money in yuan)");
+  export_assets->add_option("--format", export_args.format, "xlsx | csv")
+      ->required()
+      ->check(CLI::IsMember({"xlsx", "csv"}));
+  export_assets->add_option("--org", export_args.org_code, "only this org's subtree (org code)");
+  export_assets->add_option("--state", export_args.state, "only this state (in_use, idle, … or 在用, 闲置, …)");
+  export_assets->add_option("--category", export_args.category, "category code prefix, e.g. A02");
+  export_assets->add_option("--q", export_args.q, "free text over name, number, model, serial, brand");
+  export_assets->add_option("-o,--output", export_args.out, "the file to write")->required();
+
+  for (auto* cmd : {serve, migrate, demo, user_create, user_reset, user_unlock, token_create, categories_import,
+                    import_assets, export_assets}) {
     flag(cmd, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
   }
 
@@ -89,5 +114,7 @@ int main(int argc, char** argv) {
   if (*user_unlock) return minsheng::cli::UserUnlock(config, user_args);
   if (*token_create) return minsheng::cli::TokenCreate(config, user_args);
   if (*categories_import) return minsheng::cli::CategoriesImport(config, categories_file);
+  if (*import_assets) return minsheng::cli::ImportAssets(config, import_args);
+  if (*export_assets) return minsheng::cli::ExportAssets(config, export_args);
   return 2;
 }
