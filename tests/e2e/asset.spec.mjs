@@ -315,6 +315,13 @@ test('(c) edit a card: a booked date before the acquired date is refused on its 
     await edit.waitFor()
     assert.match(await edit.innerText(), /入账日期\s*2024-03-15\s*→\s*2024-03-20/)
     await screenshot(page, 'asset-c2-edit-saved')
+
+    // Value as of another date: one month of 72 on 5,600 yuan is 77.77.
+    const at = page.locator('[data-test=value-at] input')
+    await at.fill('2024-03-31')
+    await at.press('Enter')
+    await page.locator('[data-test=card-accumulated]', { hasText: '77.77' }).waitFor()
+    await page.locator('[data-test=card-net]', { hasText: '5,522.23' }).waitFor()
   } finally {
     await page.context().close()
   }
