@@ -231,6 +231,18 @@ bool Router::IsNonBlocking(const Request& request) const {
   return route != nullptr && route->options.non_blocking;
 }
 
+size_t Router::BodyLimit(Method method, std::string_view path) const {
+  bool path_matched = false;
+  const Route* route = FindRoute(routes_, method, SplitPath(path), &path_matched);
+  return route != nullptr ? route->options.body_limit : 0;
+}
+
+size_t Router::MaxBodyLimit() const {
+  size_t max = 0;
+  for (const Route& route : routes_) max = std::max(max, route.options.body_limit);
+  return max;
+}
+
 std::vector<RouteInfo> Router::Routes() const {
   std::vector<RouteInfo> out;
   out.reserve(routes_.size());

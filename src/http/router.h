@@ -101,6 +101,11 @@ class Router {
   Response Handle(Request& request) const;
   // True when the matching route was registered non_blocking.
   bool IsNonBlocking(const Request& request) const;
+  // The body limit of the route matching method and decoded path; 0 when the
+  // route keeps the server's default (or no route matches).
+  size_t BodyLimit(Method method, std::string_view path) const;
+  // The largest body limit any route declares (0 when none raises it).
+  size_t MaxBodyLimit() const;
   std::vector<RouteInfo> Routes() const;
 
  private:

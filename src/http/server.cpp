@@ -394,7 +394,10 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
   for (bool first = true; !stopping_; first = false) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(kHeaderLimit);
-    parser.body_limit(options_.body_limit);
+    // Beast checks Content-Length against the limit while parsing the header,
+    // before the route is known: admit the largest route limit here and
+    // apply the route's own limit once the header is in.
+    parser.body_limit(std::max(options_.body_limit, router_.MaxBodyLimit()));
     conn->reading = true;
     if (!first && buffer.size() == 0) {
       // Keep-alive: wait up to the idle timeout for the next request to begin.
@@ -407,7 +410,16 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
     stream.expires_after(read_timeout);
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kUseTuple);
     if (!ec && !parser.is_done()) {
-      if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      // An upload route may accept more than the default body limit.
+      size_t limit = options_.body_limit;
+      Request probe;
+      if (ParseTarget(parser.get().target(), probe)) {
+        const size_t route_limit = router_.BodyLimit(ParseMethod(parser.get().method_string()), probe.path);
+        if (route_limit > 0) limit = route_limit;
+      }
+      parser.body_limit(limit);
+      if (parser.content_length() && *parser.content_length() > limit) ec = bhttp::error::body_limit;
+      if (!ec && beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
         std::tie(ec, n) = co_await asio::async_write(
             stream, asio::buffer(std::string_view("HTTP/1.1 100 Continue\r\n\r\n")), kUseTuple);
       }

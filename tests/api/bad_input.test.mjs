@@ -310,9 +310,7 @@ describe('a body of exactly the limit is accepted', () => {
     assert.ok(await srv.healthy())
   })
 
-  test('the 413 answer honours Accept-Language and X-Request-Id', {
-    todo: 'server bug: a Content-Length over the limit is refused before the headers are read (server.cpp clears them)',
-  }, async () => {
+  test('the 413 answer honours Accept-Language and X-Request-Id', async () => {
     const headers = { 'content-type': 'application/json', 'accept-language': 'en', 'x-request-id': 'big-body-1' }
     const big = Buffer.alloc(LIMIT + 1, 0x20)
     big.write('{}', 0)

@@ -119,6 +119,9 @@ class HttpServerTest : public ::testing::Test {
     router_.Add(Method::kPost, "/api/v1/body", [](Request& r) {
       return Response::Text(200, std::to_string(r.body.size()), "text/plain");
     });
+    router_.Add(Method::kPost, "/api/v1/upload", [](Request& r) {
+      return Response::Text(200, std::to_string(r.body.size()), "text/plain");
+    }, {.body_limit = 8192});
     router_.Add(Method::kGet, "/api/v1/pool", [this](Request&) {
       std::lock_guard lock(seen_.mutex);
       seen_.pool = std::this_thread::get_id();
@@ -261,6 +264,20 @@ TEST_F(HttpServerTest, BodyOverLimitIs413) {
       "800\r\n" +
       std::string(2048, 'y') + "\r\n0\r\n\r\n");
   EXPECT_EQ(chunked.Read().result_int(), 413U);
+}
+
+TEST_F(HttpServerTest, UploadRouteHasItsOwnBodyLimit) {
+  ServerOptions options = Quiet();
+  options.body_limit = 1024;
+  StartServer(options);
+  Client client(server_->port());
+  client.Write("POST /api/v1/upload HTTP/1.1\r\nHost: t\r\nContent-Length: 4096\r\n\r\n" +
+               std::string(4096, 'x'));
+  EXPECT_EQ(client.Read().body(), "4096");  // over the default, under the route's limit
+  Client over(server_->port());
+  over.Write("POST /api/v1/upload HTTP/1.1\r\nHost: t\r\nContent-Length: 9000\r\n\r\n" +
+             std::string(9000, 'x'));
+  EXPECT_EQ(over.Read().result_int(), 413U);
 }
 
 TEST_F(HttpServerTest, NonBlockingRouteRunsOnNetworkThread) {
