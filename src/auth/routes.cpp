@@ -116,7 +116,9 @@ void RegisterAuthRoutes(http::Router& router, const Guard& guard, AuthService& a
   }, pending));
 
   router.Add(Method::kGet, "/api/v1/me",
-             guard.Wrap([](Context& ctx) { return Response::Json(200, MeJson(ctx.state)); }, pending),
+             guard.Wrap([](Context& ctx) {
+               return Response::Json(200, ctx.state.me_json ? *ctx.state.me_json : MeJson(ctx.state));
+             }, pending),
              {.non_blocking = true});
 
   router.Add(Method::kPost, "/api/v1/me/password", guard.Wrap([&auth](Context& ctx) {

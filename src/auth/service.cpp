@@ -291,6 +291,7 @@ Result<SessionState> AuthService::StateFor(db::Connection& c, int64_t user_id, s
   s.totp_enabled = u.totp_enabled;
   s.totp_enrolment_required = !via_token && TotpRequiredFor(u) && !u.totp_enabled;
   s.must_change_password = !via_token && u.must_change_password;
+  s.me_json = std::make_shared<const std::string>(MeJson(s));
   return s;
 }
 

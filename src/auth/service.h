@@ -37,6 +37,8 @@ struct SessionState {
   bool totp_enabled = false;
   bool totp_enrolment_required = false;
   bool must_change_password = false;
+  // GET /me's body, built once per cached session (it is asked for often).
+  std::shared_ptr<const std::string> me_json;
 };
 
 struct LoginRequest {
