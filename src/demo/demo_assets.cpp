@@ -1689,22 +1689,79 @@ class OwnerGenerator {
 // ---------------------------------------------------------------------------
 // Writing.
 
-// The multi-row INSERT of history events (sql::kEventBatchRows rows), built
-// once from the constant fragments of demo/sql.h.
-const db::Sql& EventBatchSql() {
-  static const std::string text = [] {
-    std::string s = sql::kEventInsertHead;
-    for (int r = 0; r < sql::kEventBatchRows; ++r) {
-      s += r > 0 ? ", (" : "(";
-      for (int c = 0; c < sql::kEventColumns; ++c) {
-        s += (c > 0 ? ", $" : "$") + std::to_string(r * sql::kEventColumns + c + 1);
+// Multi-row statements, built once from the constant fragments of
+// demo/sql.h: head, `rows` × "(…)" of `columns` placeholders (each cast to
+// types[c] when given, so PostgreSQL knows the types of a VALUES list), tail.
+class MultiRow {
+ public:
+  MultiRow(const char* name, const char* head, int rows, int columns, const char* const* types,
+           const char* tail)
+      : name_(name) {
+    text_ = head;
+    for (int r = 0; r < rows; ++r) {
+      text_ += r > 0 ? ", (" : "(";
+      for (int c = 0; c < columns; ++c) {
+        const std::string p = "$" + std::to_string(r * columns + c + 1);
+        if (c > 0) text_ += ", ";
+        text_ += types != nullptr ? "CAST(" + p + " AS " + types[c] + ")" : p;
       }
-      s += ")";
+      text_ += ")";
     }
-    return s;
-  }();
-  static const db::Sql kSql{"demo.event.insert_batch", text.c_str()};
-  return kSql;
+    text_ += tail;
+  }
+  db::Sql sql() const { return {name_.c_str(), text_.c_str()}; }
+
+ private:
+  std::string name_;
+  std::string text_;
+};
+
+// Rows for one multi-row statement: sent `rows` at a time; Finish sends the
+// remainder one row at a time (with the one-row form).
+class Batch {
+ public:
+  Batch(db::Connection& c, db::Sql many, db::Sql one, int columns, int rows)
+      : c_(c), many_(many), one_(one), columns_(static_cast<size_t>(columns)),
+        full_(static_cast<size_t>(columns * rows)) {
+    params_.reserve(full_);
+  }
+
+  // Appends one row's values (columns of them) and sends a full batch.
+  Result<void> Add(std::initializer_list<db::Param> row) {
+    params_.insert(params_.end(), row.begin(), row.end());
+    if (params_.size() < full_) return Ok();
+    MS_TRY(c_.Exec(many_, db::Params(params_.data(), params_.size())));
+    params_.clear();
+    return Ok();
+  }
+  Result<void> Finish() {
+    for (size_t at = 0; at < params_.size(); at += columns_) {
+      MS_TRY(c_.Exec(one_, db::Params(params_.data() + at, columns_)));
+    }
+    params_.clear();
+    return Ok();
+  }
+
+ private:
+  db::Connection& c_;
+  db::Sql many_, one_;
+  size_t columns_, full_;
+  std::vector<db::Param> params_;
+};
+
+const MultiRow& EventInserts(bool many) {
+  static const MultiRow kMany("demo.event.insert_batch", sql::kEventInsertHead, sql::kEventBatchRows,
+                              sql::kEventColumns, nullptr, "");
+  static const MultiRow kOne("demo.event.insert", sql::kEventInsertHead, 1, sql::kEventColumns, nullptr, "");
+  return many ? kMany : kOne;
+}
+
+const MultiRow& CardUpdates(bool many) {
+  static const MultiRow kMany("demo.asset.after_history_batch", sql::kCardHistoryHead, sql::kCardBatchRows,
+                              sql::kCardColumns, sql::kCardHistoryTypes, sql::kCardHistoryTail);
+  static const MultiRow kOne("demo.asset.after_history", sql::kCardHistoryHead, 1, sql::kCardColumns,
+                             sql::kCardHistoryTypes, sql::kCardHistoryTail);
+  return many ? kMany : kOne;
 }
 
 // Cards per owner: `total` split by the owners' sizes (each jittered ±20%),
@@ -1785,42 +1842,28 @@ class Writer {
       ids[i] = it->second;
     }
     const auto [min_id, max_id] = std::minmax_element(ids.begin(), ids.end());
-    MS_TRY(tx->Exec(sql::kCardCreatedAt, {owner.org_id, *min_id, *max_id}));
-    MS_TRY(tx->Exec(sql::kRegisterEventAt, {owner.org_id, *min_id, *max_id}));
 
-    // Rollup deltas per category × state of the cards whose state changed.
+    // Cards with a history get their values after it, their events, and
+    // rollup deltas per category × state for those whose state changed.
     std::map<std::pair<std::string, State>, std::pair<int64_t, int64_t>> deltas;
-    std::vector<db::Param> rows;
-    rows.reserve(static_cast<size_t>(sql::kEventColumns * sql::kEventBatchRows));
+    Batch updates(*tx, CardUpdates(true).sql(), CardUpdates(false).sql(), sql::kCardColumns,
+                  sql::kCardBatchRows);
+    Batch inserts(*tx, EventInserts(true).sql(), EventInserts(false).sql(), sql::kEventColumns,
+                  sql::kEventBatchRows);
     int64_t events = 0;
-    auto flush = [&](bool all) -> Result<void> {
-      const size_t batch_params = static_cast<size_t>(sql::kEventColumns * sql::kEventBatchRows);
-      if (rows.size() == batch_params) {
-        MS_TRY(tx->Exec(EventBatchSql(), db::Params(rows.data(), rows.size())));
-        rows.clear();
-      } else if (all) {
-        for (size_t at = 0; at < rows.size(); at += static_cast<size_t>(sql::kEventColumns)) {
-          MS_TRY(tx->Exec(sql::kEventInsert,
-                          db::Params(rows.data() + at, static_cast<size_t>(sql::kEventColumns))));
-        }
-        rows.clear();
-      }
-      return Ok();
+    auto opt_id = [](const std::optional<size_t>& index, auto id_at) -> std::optional<int64_t> {
+      if (!index) return std::nullopt;
+      return id_at(*index);
     };
     for (size_t i = 0; i < cards.size(); ++i) {
       const PlannedCard& c = cards[i];
       if (c.events.empty()) continue;
-      auto opt_id = [](const std::optional<size_t>& index, auto id_at) -> std::optional<int64_t> {
-        if (!index) return std::nullopt;
-        return id_at(*index);
-      };
       const auto dept = opt_id(c.department, [&](size_t k) { return dir.department_ids[k]; });
       const auto custodian = opt_id(c.custodian, [&](size_t k) { return dir.staff[k].id; });
       const auto manager = opt_id(c.manager, [&](size_t k) { return dir.staff[k].id; });
-      MS_TRY(tx->Exec(sql::kCardAfterHistory,
-                      {ids[i], dept, custodian, manager, dir.locations[c.location].id,
-                       asset::StateName(c.state), static_cast<int64_t>(1 + c.events.size()),
-                       c.events.back().at.micros}));
+      MS_TRY(updates.Add({ids[i], dept, custodian, manager, dir.locations[c.location].id,
+                          asset::StateName(c.state), static_cast<int64_t>(1 + c.events.size()),
+                          c.events.back().at.micros}));
       if (c.state != State::kInUse) {
         const int64_t value = c.input.original_value->value;
         auto& from = deltas[{*c.input.category_code, State::kInUse}];
@@ -1831,23 +1874,17 @@ class Writer {
         to.second += value;
       }
       for (const auto& e : c.events) {
-        rows.emplace_back(owner.org_id);
-        rows.emplace_back(ids[i]);
-        rows.emplace_back(asset::EventName(e.event));
-        rows.emplace_back(asset::StateName(e.before));
-        rows.emplace_back(asset::StateName(e.after));
-        rows.emplace_back(e.at.micros);
-        rows.emplace_back(nullptr);
-        rows.emplace_back(dir.clerk);
-        rows.emplace_back(e.before_json);
-        rows.emplace_back(e.after_json);
-        rows.emplace_back(e.note);
-        rows.emplace_back(request_id_);
+        MS_TRY(inserts.Add({owner.org_id, ids[i], asset::EventName(e.event), asset::StateName(e.before),
+                            asset::StateName(e.after), e.at.micros, nullptr, dir.clerk, e.before_json,
+                            e.after_json, e.note, request_id_}));
         ++events;
-        MS_TRY(flush(false));
       }
     }
-    MS_TRY(flush(true));
+    MS_TRY(updates.Finish());
+    MS_TRY(inserts.Finish());
+    // The rest were created when booked; the register events say so too.
+    MS_TRY(tx->Exec(sql::kCardCreatedAt, {owner.org_id, *min_id, *max_id}));
+    MS_TRY(tx->Exec(sql::kRegisterEventAt, {owner.org_id, *min_id, *max_id}));
     for (const auto& [key, d] : deltas) {
       if (d.first == 0 && d.second == 0) continue;
       const std::string_view state = asset::StateName(key.second);
