@@ -1,6 +1,7 @@
 // migrate, demo, user, token and categories subcommands: act locally as the
 // CLI principal (audited as "cli").
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <spdlog/spdlog.h>
@@ -91,57 +92,49 @@ int UserCreate(const Config& config, const UserArgs& args) {
   return 0;
 }
 
-int UserResetPassword(const Config& config, const UserArgs& args) {
+// Opens the app, finds the named user and runs action on it; reports any
+// error and turns it into the exit status.
+static int WithUser(const Config& config, const std::string& username,
+             const std::function<Result<std::string>(App&, const auth::User&)>& action) {
   auto app = OpenOrReport(config);
   if (!app) return 1;
-  auto user = FindUser(*app, args.username);
+  auto user = FindUser(*app, username);
   if (!user.ok()) {
     PrintError(user.error());
     return 1;
   }
-  if (auto r = app->users->ResetPassword(CliCaller(), user->id, ReadPassword(), false); !r.ok()) {
-    PrintError(r.error());
+  auto done = action(*app, *user);
+  if (!done.ok()) {
+    PrintError(done.error());
     return 1;
   }
-  std::printf("password of %s reset\n", args.username.c_str());
+  std::printf("%s\n", done->c_str());
   return 0;
+}
+
+int UserResetPassword(const Config& config, const UserArgs& args) {
+  return WithUser(config, args.username, [&](App& app, const auth::User& u) -> Result<std::string> {
+    MS_TRY(app.users->ResetPassword(CliCaller(), u.id, ReadPassword(), false));
+    return "password of " + u.username + " reset";
+  });
 }
 
 int UserUnlock(const Config& config, const UserArgs& args) {
-  auto app = OpenOrReport(config);
-  if (!app) return 1;
-  auto user = FindUser(*app, args.username);
-  if (!user.ok()) {
-    PrintError(user.error());
-    return 1;
-  }
-  if (auto r = app->users->Unlock(CliCaller(), user->id); !r.ok()) {
-    PrintError(r.error());
-    return 1;
-  }
-  std::printf("%s unlocked\n", args.username.c_str());
-  return 0;
+  return WithUser(config, args.username, [&](App& app, const auth::User& u) -> Result<std::string> {
+    MS_TRY(app.users->Unlock(CliCaller(), u.id));
+    return u.username + " unlocked";
+  });
 }
 
 int TokenCreate(const Config& config, const UserArgs& args) {
-  auto app = OpenOrReport(config);
-  if (!app) return 1;
-  auto user = FindUser(*app, args.username);
-  if (!user.ok()) {
-    PrintError(user.error());
-    return 1;
-  }
-  auth::Principal owner;
-  owner.user_id = user->id;
-  owner.username = user->username;
-  owner.org_id = user->org_id;
-  auto token = app->auth->CreateToken({&owner, "cli", "local"}, args.token_name, std::nullopt);
-  if (!token.ok()) {
-    PrintError(token.error());
-    return 1;
-  }
-  std::printf("%s\n", token->token.c_str());
-  return 0;
+  return WithUser(config, args.username, [&](App& app, const auth::User& u) -> Result<std::string> {
+    auth::Principal owner;
+    owner.user_id = u.id;
+    owner.username = u.username;
+    owner.org_id = u.org_id;
+    MS_ASSIGN_OR_RETURN(auto token, app.auth->CreateToken({&owner, "cli", "local"}, args.token_name, std::nullopt));
+    return token.token;  // printed once; only its hash is stored
+  });
 }
 
 int CategoriesImport(const Config& config, const std::string& path) {
