@@ -37,6 +37,7 @@ Usage: bench/http_bench.sh [options]
   --duration D           wrk duration per run (default 10s)
   --runs N               wrk runs per target; the median is reported (default 3)
   --warmup D             one unmeasured wrk run per target first (default 2s; 0 = none)
+  --timeout D            wrk's request timeout (default 2s); slower answers count as failed
   --starts N             server starts for the start-to-ready median (default 5)
   --nginx-workers N      nginx worker_processes (default 2)
   --no-nginx             skip the nginx baseline (no ratio)
@@ -62,6 +63,7 @@ connections=64
 duration=10s
 runs=3
 warmup=2s
+timeout=2s
 starts=5
 nginx_workers=2
 with_nginx=1
@@ -92,6 +94,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift ;;
     --runs) runs=$2; shift ;;
     --warmup) warmup=$2; shift ;;
+    --timeout) timeout=$2; shift ;;
     --starts) starts=$2; shift ;;
     --nginx-workers) nginx_workers=$2; shift ;;
     --no-nginx) with_nginx=0 ;;
@@ -260,7 +263,7 @@ declare -A rps_of p50_of p99_of bad_of
 wrk_run() {
   local name=$1 url=$2 lua=$3 file rps p50 p99 n timeouts
   file="$out/wrk-$name-$(( $(wc -w <<<"${rps_of[$name]:-}") + 1 )).txt"
-  wrk_bg -t"$threads" -c"$connections" -d"$duration" --latency -s "$lua" "$url" >"$file"
+  wrk_bg -t"$threads" -c"$connections" -d"$duration" --timeout "$timeout" --latency -s "$lua" "$url" >"$file"
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$file")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
@@ -269,6 +272,8 @@ wrk_run() {
   # latency figures at all: count them with the failures, or a server that
   # answers too slowly would read as 0 req/s and nothing else.
   timeouts=$(awk '/Socket errors:/ {print $NF}' "$file")
+  # Not one answer in the whole run: every connection waited past its end.
+  [ "$(awk '/ requests in / {print $1}' "$file")" != 0 ] || timeouts=$(( ${timeouts:-0} + connections ))
   rps_of[$name]+=" $rps"; p50_of[$name]+=" $p50"; p99_of[$name]+=" $p99"
   bad_of[$name]=$(( ${bad_of[$name]:-0} + ${n:-0} + ${timeouts:-0} ))
   log "  $name: $rps req/s, p50 $p50 ms, p99 $p99 ms${n:+, $n non-2xx}${timeouts:+, $timeouts timed out}"
@@ -377,9 +382,9 @@ for i in "${!endpoints[@]}"; do
   ng_url="http://127.0.0.1:${nginx_port:-0}/body-$i"
   log "${label[$i]} (${size[$i]} bytes)"
   if [ "$warmup" != 0 ]; then
-    wrk_bg -t"$threads" -c"$connections" -d"$warmup" -s "$tmp/req-$i.lua" "$ms_url" >/dev/null
+    wrk_bg -t"$threads" -c"$connections" -d"$warmup" --timeout "$timeout" -s "$tmp/req-$i.lua" "$ms_url" >/dev/null
     [ "$with_nginx" = 0 ] ||
-      wrk_bg -t"$threads" -c"$connections" -d"$warmup" -s "$tmp/nginx-$i.lua" "$ng_url" >/dev/null
+      wrk_bg -t"$threads" -c"$connections" -d"$warmup" --timeout "$timeout" -s "$tmp/nginx-$i.lua" "$ng_url" >/dev/null
   fi
   for _ in $(seq "$runs"); do
     wrk_run "minsheng-$i" "$ms_url" "$tmp/req-$i.lua"
@@ -399,7 +404,7 @@ report="$out/report.md"
   echo "Commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (src/ modified)'),"\
        "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)),"\
        "load average before the run $load_before,"\
-       "wrk -t$threads -c$connections -d$duration, median of $runs runs$([ "$with_nginx" = 0 ] || echo ", nginx $nginx_version with $nginx_workers workers")."
+       "wrk -t$threads -c$connections -d$duration --timeout $timeout, median of $runs runs$([ "$with_nginx" = 0 ] || echo ", nginx $nginx_version with $nginx_workers workers")."
   echo
   echo "| endpoint | body B | req/s (median) | p50 ms | p99 ms | nginx req/s | ratio |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
