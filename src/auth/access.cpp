@@ -25,17 +25,18 @@ const std::array<RoleInfo, kRoleCount>& Matrix() {
        {A::kOrgRead, A::kUserRead, A::kUserWrite}},
       {Role::kAuditor, "auditor", ScopeKind::kAll, true, {A::kOrgRead, A::kUserRead, A::kAuditRead}},
       {Role::kFinanceOfficer, "finance_officer", ScopeKind::kSubtree, false,
-       {A::kOrgRead, A::kOrgWrite, A::kUserRead, A::kAssetRead, A::kAssessRead, A::kAssessWrite}},
+       {A::kOrgRead, A::kOrgWrite, A::kUserRead, A::kAssetRead, A::kAssessRead, A::kAssessAdmin,
+        A::kAssessReview}},
       {Role::kAssetAdmin, "asset_admin", ScopeKind::kSubtree, false,
        {A::kOrgRead, A::kUserRead, A::kAssetRead, A::kAssetWrite, A::kAssessRead}},
       {Role::kDeptSupervisor, "dept_supervisor", ScopeKind::kSubtree, false,
-       {A::kOrgRead, A::kUserRead, A::kAssetRead, A::kAssessRead, A::kAssessWrite}},
+       {A::kOrgRead, A::kUserRead, A::kAssetRead, A::kAssessRead, A::kAssessSubmit, A::kAssessReview}},
       {Role::kUnitClerk, "unit_clerk", ScopeKind::kUnit, false,
-       {A::kOrgRead, A::kUserRead, A::kAssetRead, A::kAssetWrite, A::kAssessRead, A::kAssessWrite}},
+       {A::kOrgRead, A::kUserRead, A::kAssetRead, A::kAssetWrite, A::kAssessRead, A::kAssessSubmit}},
       {Role::kCustodian, "custodian", ScopeKind::kUnit, false, {A::kOrgRead, A::kAssetRead}},
       {Role::kSteward, "steward", ScopeKind::kUnit, false,
        {A::kOrgRead, A::kAssetRead, A::kAssessRead}},
-      {Role::kExpert, "expert", ScopeKind::kSubtree, false, {A::kOrgRead, A::kAssessRead}},
+      {Role::kExpert, "expert", ScopeKind::kSubtree, false, {A::kOrgRead, A::kAssessExpert}},
       {Role::kOversight, "oversight", ScopeKind::kSubtree, false,
        {A::kOrgRead, A::kUserRead, A::kAssetRead, A::kAssessRead}},
   }};
@@ -84,9 +85,10 @@ std::string_view ScopeKindName(ScopeKind k) {
 }
 
 std::string_view ActionName(Action a) {
-  static constexpr std::array<std::string_view, 9> kNames = {
-      "org.read",   "org.write", "user.read",   "user.write",  "audit.read",
-      "asset.read", "asset.write", "assess.read", "assess.write"};
+  static constexpr std::array<std::string_view, 12> kNames = {
+      "org.read",      "org.write",     "user.read",     "user.write",
+      "audit.read",    "asset.read",    "asset.write",   "assess.read",
+      "assess.admin",  "assess.submit", "assess.review", "assess.expert"};
   return kNames[static_cast<size_t>(a)];
 }
 

@@ -52,8 +52,11 @@ enum class Action {
   kAuditRead,
   kAssetRead,    // used by the asset register (issue 3)
   kAssetWrite,
-  kAssessRead,   // used by assessment (issue 4)
-  kAssessWrite,
+  kAssessRead,    // detailed scores in scope; published rankings
+  kAssessAdmin,   // templates, assessments, runs, publish, consequences
+  kAssessSubmit,  // manual inputs, self-checks, appeals, rectification evidence
+  kAssessReview,  // accept / reject inputs, decide appeals, verify rectification
+  kAssessExpert,  // score assigned objects as a panel expert
 };
 std::string_view ActionName(Action a);  // "org.read", ...
 

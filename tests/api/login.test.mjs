@@ -130,7 +130,7 @@ describe('sessions', () => {
     assert.ok(r.json.csrf_token.length >= 16)
     assert.equal(r.json.user.username, 'clerk')
     assert.equal(r.json.user.csrf_token, r.json.csrf_token)
-    assert.deepEqual(r.json.user.permissions, ['assess.read', 'assess.write', 'asset.read', 'asset.write', 'org.read', 'user.read'])
+    assert.deepEqual(r.json.user.permissions, ['assess.read', 'assess.submit', 'asset.read', 'asset.write', 'org.read', 'user.read'])
   })
 
   test('logout answers 204, clears the cookie and invalidates the session; other sessions stay', async () => {

@@ -3,7 +3,7 @@ import { http } from './request'
 
 export type Permission =
   | 'org.read' | 'org.write' | 'user.read' | 'user.write' | 'audit.read'
-  | 'asset.read' | 'asset.write' | 'assess.read' | 'assess.write'
+  | 'asset.read' | 'asset.write' | 'assess.read' | 'assess.admin' | 'assess.submit' | 'assess.review' | 'assess.expert'
 
 export type RoleScope = 'unit' | 'subtree' | 'all'
 
