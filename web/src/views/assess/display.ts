@@ -65,8 +65,10 @@ export function methodName(m: string | null | undefined): string {
   return hasMessage(key) ? translate(key) : m
 }
 
-export function groupName(g: string | null | undefined): string {
-  if (!g) return '—'
+// Ranking groups come as "<object class>:<field>" ("unit:education") or a field.
+export function groupName(group: string | null | undefined): string {
+  if (!group) return '—'
+  const g = group.includes(':') ? group.slice(group.lastIndexOf(':') + 1) : group
   const key = `orgs.field.${g}`
   if (hasMessage(key)) return translate(key)
   return g === 'all' || g === 'none' || g === '' ? translate('assess.groupAll') : g

@@ -1,0 +1,149 @@
+// Assessment console (考核) on the demo county: the finance officer opens the
+// template library and the shipped unit_asset_mgmt template, creates an
+// assessment of a month, runs it, reads the ranking with its colours and
+// walks an explain drawer down to an asset record; the unit clerk sees the
+// own unit's view. Run only this file: E2E_ONLY=assess node tests/e2e/run.mjs
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { DEMO_PASSWORD, env, login, newPage, screenshot } from './lib.mjs'
+
+const FINANCE = 'finance' // 财政部门人员: assess.admin on the county
+const CLERK = 'clerk' // 单位资产管理员 of 第一中学: assess.submit on the unit
+const TEMPLATE = 'unit_asset_mgmt'
+
+async function apiSession(username) {
+  const res = await fetch(`${env.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: env.passwords.get(username) ?? DEMO_PASSWORD }),
+  })
+  assert.equal(res.status, 200, `API login as ${username}: ${await res.clone().text()}`)
+  const body = await res.json()
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  return { cookie, csrf: body.csrf_token, user: body.user }
+}
+
+async function apiGet(session, path) {
+  const res = await fetch(`${env.baseUrl}/api/v1${path}`, { headers: { Cookie: session.cookie, Accept: 'application/json' } })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
+}
+
+// A month with no assessment of the template yet (the demo may ship some).
+async function freeMonth(session) {
+  const { body } = await apiGet(session, `/assessments?template=${TEMPLATE}`)
+  const taken = new Set((body?.items ?? []).map((a) => a.period))
+  const d = new Date()
+  for (let i = 1; i < 36; i++) {
+    const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - i, 1))
+    const p = `${m.getUTCFullYear()}-${String(m.getUTCMonth() + 1).padStart(2, '0')}`
+    if (!taken.has(p)) return p
+  }
+  throw new Error('no free month in three years')
+}
+
+const state = { period: '' }
+
+test('finance: template library, create and run an assessment, ranking with colours, explain down to a record', async () => {
+  const s = await apiSession(FINANCE)
+  state.period = await freeMonth(s)
+  const page = await newPage()
+  try {
+    await login(page, FINANCE)
+
+    // The template library lists the shipped template; its tree opens read-only.
+    await page.locator('[data-test=menu-assess-templates]').click()
+    await page.locator('[data-test=template-table]').waitFor()
+    const link = page.locator(`[data-test=template-${TEMPLATE}]`)
+    await link.waitFor()
+    await link.click()
+    await page.locator('[data-test=template-tree] .el-table__body tr').first().waitFor()
+    const sums = await page.locator('[data-test=tree-sums]').innerText()
+    assert.match(sums, /✓/, `the first level adds up: ${sums}`)
+    await screenshot(page, 'assess-1-template')
+
+    // Create an assessment of a month through the dialog.
+    await page.locator('[data-test=menu-assess-assessments]').click()
+    await page.locator('[data-test=assessment-table]').waitFor()
+    await page.click('[data-test=assessment-new]')
+    const dialog = page.locator('[data-test=assessment-dialog]')
+    await dialog.waitFor()
+    await dialog.locator('[data-test=period-kind] label', { hasText: /月度|Month/ }).click()
+    const month = dialog.locator('[data-test=period-month] input')
+    await month.fill(state.period)
+    await month.press('Enter')
+    await dialog.locator('.el-dialog__title').click() // closes the picker's panel
+    const tpl = dialog.locator('[data-test=assessment-template]')
+    if (!(await tpl.innerText()).includes(TEMPLATE)) {
+      await tpl.click()
+      await page.locator('.el-select-dropdown__item:visible', { hasText: TEMPLATE }).first().click()
+    }
+    await page.click('[data-test=assessment-submit]')
+
+    // The new assessment's dashboard: run it, the ranking fills in with colours.
+    await page.waitForURL(new RegExp(`/assess/assessments/${state.period}/${TEMPLATE}$`))
+    await page.locator('[data-test=dashboard-run]').click()
+    const rows = page.locator('[data-test=ranking-table] .el-table__body tr')
+    await rows.first().waitFor({ timeout: 120_000 })
+    const n = await rows.count()
+    assert.ok(n >= 2, `several units ranked (${n})`)
+    const colours = await page.locator('[data-test=ranking-table] [data-test^=colour-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-test')))
+    assert.equal(colours.length, n, 'every row has a colour')
+    for (const c of colours) assert.match(c, /^colour-(red|yellow|blue)$/)
+    const ranks = (await page.locator('[data-test=ranking-table] [data-test=rank]').allInnerTexts()).map(Number)
+    assert.ok(ranks.every((r) => r >= 1), `ranks are set: ${ranks.join(',')}`)
+    const counts = await page.locator('[data-test=dashboard-kpis]').innerText()
+    assert.match(counts, /\d/, 'colour counts are shown')
+    await page.locator('[data-test=chart-distribution] canvas').waitFor()
+    await screenshot(page, 'assess-2-ranking')
+
+    // Explain: the first unit's score → the tree → a metric leaf → its records → the asset card.
+    await page.locator('[data-test=score-link]').first().click()
+    const drawer = page.locator('[data-test=explain-drawer]')
+    await drawer.locator('[data-test=explain-tree] .el-tree-node').first().waitFor()
+    const leaves = drawer.locator('[data-test=explain-tree] .row.leaf')
+    const leafCount = await leaves.count()
+    assert.ok(leafCount > 0, 'the tree goes down to leaves')
+    let number = ''
+    for (let i = 0; i < leafCount && !number; i++) {
+      await leaves.nth(i).click()
+      await drawer.locator('[data-test=explain-detail]').waitFor()
+      const rec = drawer.locator('[data-test=explain-record-link]').first()
+      if (await rec.isVisible().catch(() => false)) number = (await rec.innerText()).trim()
+    }
+    assert.ok(number, 'some metric leaf lists asset records')
+    const fraction = await drawer.locator('[data-test=explain-fraction]').innerText()
+    assert.match(fraction, /\d/, `numerator and denominator shown: ${fraction}`)
+    await screenshot(page, 'assess-3-explain')
+    await drawer.locator('[data-test=explain-record-link]').first().click()
+    await page.waitForURL(new RegExp(`/assets/${encodeURIComponent(number)}$`))
+    await page.getByText(number).first().waitFor()
+  } finally {
+    await page.context().close()
+  }
+})
+
+test('clerk: my assessment shows the own unit with its score', async () => {
+  assert.ok(state.period, 'the finance test made an assessment')
+  const page = await newPage()
+  try {
+    await login(page, CLERK)
+    await page.locator('[data-test=menu-assess-mine]').click()
+    const picker = page.locator('[data-test=assessment-picker]')
+    await picker.waitFor()
+    // Pick the assessment the finance test ran.
+    await picker.click()
+    const [y, m] = state.period.split('-')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: `${y}年${Number(m)}月` }).first().click()
+    const scoreCard = page.locator('[data-test=unit-score]')
+    await scoreCard.waitFor({ timeout: 30_000 })
+    const text = await scoreCard.innerText()
+    assert.match(text, /\d+\.\d\d/, `the unit's total with two decimals: ${text}`)
+    const s = await apiSession(CLERK)
+    assert.ok((await page.locator('.page-header h2').first().innerText()).includes(s.user.org.name), 'the header names the own unit')
+    await page.locator('[data-test=unit-weakest] .el-table__body tr').first().waitFor()
+    await screenshot(page, 'assess-4-unit')
+  } finally {
+    await page.context().close()
+  }
+})
