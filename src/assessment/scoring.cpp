@@ -146,29 +146,40 @@ Colour ColourFor(double rounded, bool vetoed, const ColourRules& rules) {
 
 std::string_view GradeName(Grade g) {
   switch (g) {
-    case Grade::kExcellent: return "excellent";
-    case Grade::kGood: return "good";
-    case Grade::kFair: return "fair";
-    case Grade::kPoor: return "poor";
+    case Grade::kExcellent:
+      return "excellent";
+    case Grade::kGood:
+      return "good";
+    case Grade::kFair:
+      return "fair";
+    case Grade::kPoor:
+      return "poor";
   }
   return "poor";
 }
 
 std::string_view GradeNameZh(Grade g) {
   switch (g) {
-    case Grade::kExcellent: return "优";
-    case Grade::kGood: return "良";
-    case Grade::kFair: return "中";
-    case Grade::kPoor: return "差";
+    case Grade::kExcellent:
+      return "优";
+    case Grade::kGood:
+      return "良";
+    case Grade::kFair:
+      return "中";
+    case Grade::kPoor:
+      return "差";
   }
   return "差";
 }
 
 std::string_view ColourName(Colour c) {
   switch (c) {
-    case Colour::kRed: return "red";
-    case Colour::kYellow: return "yellow";
-    case Colour::kBlue: return "blue";
+    case Colour::kRed:
+      return "red";
+    case Colour::kYellow:
+      return "yellow";
+    case Colour::kBlue:
+      return "blue";
   }
   return "red";
 }
@@ -178,13 +189,15 @@ std::string_view ColourName(Colour c) {
 
 namespace {
 
+// CodeMap: CompiledTemplate's private code → leaf index map.
+template <typename CodeMap>
 struct Flattener {
   const CompiledTemplate::IndicatorLookup& lookup;
   std::vector<CompiledTemplate::FlatNode>& nodes;
   std::vector<size_t>& leaf_nodes;
   std::vector<Indicator>& leaf_indicators;
   std::vector<MethodSpec>& leaf_methods;
-  std::unordered_map<std::string, size_t>& leaf_by_code;
+  CodeMap& leaf_by_code;
   std::vector<FieldError>& errors;
 
   void Visit(const Node& n, int parent, const std::string& path) {
@@ -256,12 +269,14 @@ CompiledTemplate& CompiledTemplate::operator=(const CompiledTemplate& other) {
   return *this;
 }
 
-Result<CompiledTemplate> CompiledTemplate::Compile(const Template& t, const IndicatorLookup& indicators) {
+Result<CompiledTemplate> CompiledTemplate::Compile(const Template& t,
+                                                   const IndicatorLookup& indicators) {
   CompiledTemplate c;
   c.tmpl_ = t;
   std::vector<FieldError> errors;
-  Flattener f{indicators, c.nodes_, c.leaf_nodes_, c.leaf_indicators_, c.leaf_methods_, c.leaf_by_code_,
-              errors};
+  Flattener<decltype(c.leaf_by_code_)> f{
+      indicators,      c.nodes_,        c.leaf_nodes_, c.leaf_indicators_,
+      c.leaf_methods_, c.leaf_by_code_, errors};
   for (size_t i = 0; i < c.tmpl_.roots.size(); ++i) {
     f.Visit(c.tmpl_.roots[i], -1, "roots[" + std::to_string(i) + "]");
   }
@@ -269,14 +284,14 @@ Result<CompiledTemplate> CompiledTemplate::Compile(const Template& t, const Indi
   return c;
 }
 
-const std::string& CompiledTemplate::leaf_indicator(size_t i) const { return leaf_indicators_.at(i).code; }
+const std::string& CompiledTemplate::leaf_indicator(size_t i) const {
+  return leaf_indicators_.at(i).code;
+}
 const Indicator& CompiledTemplate::leaf_info(size_t i) const { return leaf_indicators_.at(i); }
 const MethodSpec& CompiledTemplate::leaf_method(size_t i) const { return leaf_methods_.at(i); }
 
 size_t CompiledTemplate::LeafIndex(std::string_view indicator_code) const {
-  // Heterogeneous lookup is not available for std::unordered_map<std::string>
-  // without a transparent hash; this is called once per leaf per run, not per object.
-  const auto it = leaf_by_code_.find(std::string(indicator_code));
+  const auto it = leaf_by_code_.find(indicator_code);
   return it == leaf_by_code_.end() ? npos : it->second;
 }
 
@@ -285,7 +300,8 @@ size_t CompiledTemplate::LeafIndex(std::string_view indicator_code) const {
 
 ObjectResult ScoreObject(const CompiledTemplate& compiled, int64_t object_id, std::string group_key,
                          std::span<const LeafInput> inputs) {
-  assert(inputs.size() == compiled.leaf_count() && "ScoreObject: one input per leaf, by leaf index");
+  assert(inputs.size() == compiled.leaf_count() &&
+         "ScoreObject: one input per leaf, by leaf index");
   const auto& flat = compiled.nodes();
   const Template& t = compiled.source();
 
@@ -341,7 +357,10 @@ ObjectResult ScoreObject(const CompiledTemplate& compiled, int64_t object_id, st
   }
 
   if (leaf_points_sum > 0) {
-    r.total = std::clamp(leaf_score_sum / leaf_points_sum * t.total_points, 0.0, t.total_points);
+    // Clamped against float drift (a sum of 100 full-mark shares may land a
+    // hair above total_points).
+    r.total =
+        std::max(0.0, std::min(leaf_score_sum / leaf_points_sum * t.total_points, t.total_points));
   }
   r.vetoed = vetoed;
   if (vetoed) r.total = 0;  // 一票否决

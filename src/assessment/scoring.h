@@ -87,7 +87,12 @@ class CompiledTemplate {
   std::vector<size_t> leaf_nodes_;  // leaf index → nodes_ index
   std::vector<Indicator> leaf_indicators_;
   std::vector<MethodSpec> leaf_methods_;
-  std::unordered_map<std::string, size_t> leaf_by_code_;
+  // Transparent: LeafIndex(string_view) looks up without building a string.
+  struct CodeHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, size_t, CodeHash, std::equal_to<>> leaf_by_code_;
 };
 
 // Scores one object. inputs has leaf_count() entries, by leaf index.

@@ -4,9 +4,9 @@
 // Expected values are worked out by hand in the comments.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <limits>
 #include <map>
 #include <string>
@@ -112,7 +112,8 @@ CompiledTemplate MustCompile(const Template& t, const Library& lib) {
 }
 
 // Inputs by indicator code; codes not given are N/A.
-std::vector<LeafInput> Inputs(const CompiledTemplate& c, const std::map<std::string, std::optional<double>>& v) {
+std::vector<LeafInput> Inputs(const CompiledTemplate& c,
+                              const std::map<std::string, std::optional<double>>& v) {
   std::vector<LeafInput> in(c.leaf_count());
   for (const auto& [code, value] : v) {
     const size_t i = c.LeafIndex(code);
@@ -149,35 +150,35 @@ TEST(ScoringMethodTest, RatioHigherIsBetter) {
   EXPECT_NEAR(Share(m, 80), 0.8, kEps);   // 80 / 100
   EXPECT_NEAR(Share(m, 97), 0.97, kEps);  // 97 / 100
   EXPECT_NEAR(Share(m, 0), 0.0, kEps);
-  EXPECT_NEAR(Share(m, -5), 0.0, kEps);   // never below zero
+  EXPECT_NEAR(Share(m, -5), 0.0, kEps);  // never below zero
 }
 
 TEST(ScoringMethodTest, RatioLowerIsBetter) {
   const MethodSpec m = Ratio(2, Direction::kLower);  // e.g. fault response ≤ 2 days
-  EXPECT_NEAR(Share(m, 2), 1.0, kEps);    // exactly the target
-  EXPECT_NEAR(Share(m, 1), 1.0, kEps);    // better than the target
-  EXPECT_NEAR(Share(m, 0), 1.0, kEps);    // v = 0 with <=: full marks
-  EXPECT_NEAR(Share(m, 4), 0.5, kEps);    // 2 / 4
-  EXPECT_NEAR(Share(m, 8), 0.25, kEps);   // 2 / 8
-  EXPECT_NEAR(Share(m, 2.5), 0.8, kEps);  // 2 / 2.5
+  EXPECT_NEAR(Share(m, 2), 1.0, kEps);               // exactly the target
+  EXPECT_NEAR(Share(m, 1), 1.0, kEps);               // better than the target
+  EXPECT_NEAR(Share(m, 0), 1.0, kEps);               // v = 0 with <=: full marks
+  EXPECT_NEAR(Share(m, 4), 0.5, kEps);               // 2 / 4
+  EXPECT_NEAR(Share(m, 8), 0.25, kEps);              // 2 / 8
+  EXPECT_NEAR(Share(m, 2.5), 0.8, kEps);             // 2 / 2.5
 }
 
 TEST(ScoringMethodTest, LinearBandBothDirections) {
-  const MethodSpec up = Linear(60, 90);     // 60 scores 0, 90 scores full
+  const MethodSpec up = Linear(60, 90);  // 60 scores 0, 90 scores full
   EXPECT_NEAR(Share(up, 90), 1.0, kEps);
-  EXPECT_NEAR(Share(up, 95), 1.0, kEps);    // above the target
-  EXPECT_NEAR(Share(up, 75), 0.5, kEps);    // (75 − 60) / 30
-  EXPECT_NEAR(Share(up, 66), 0.2, kEps);    // (66 − 60) / 30
-  EXPECT_NEAR(Share(up, 60), 0.0, kEps);    // the floor
-  EXPECT_NEAR(Share(up, 50), 0.0, kEps);    // below the floor
+  EXPECT_NEAR(Share(up, 95), 1.0, kEps);  // above the target
+  EXPECT_NEAR(Share(up, 75), 0.5, kEps);  // (75 − 60) / 30
+  EXPECT_NEAR(Share(up, 66), 0.2, kEps);  // (66 − 60) / 30
+  EXPECT_NEAR(Share(up, 60), 0.0, kEps);  // the floor
+  EXPECT_NEAR(Share(up, 50), 0.0, kEps);  // below the floor
   EXPECT_NEAR(Share(up, 0), 0.0, kEps);
 
-  const MethodSpec down = Linear(48, 24);   // hours: 48 scores 0, 24 full
+  const MethodSpec down = Linear(48, 24);  // hours: 48 scores 0, 24 full
   EXPECT_NEAR(Share(down, 24), 1.0, kEps);
   EXPECT_NEAR(Share(down, 12), 1.0, kEps);  // better than the target
   EXPECT_NEAR(Share(down, 0), 1.0, kEps);
-  EXPECT_NEAR(Share(down, 36), 0.5, kEps);  // (36 − 48) / (24 − 48) = −12 / −24
-  EXPECT_NEAR(Share(down, 42), 0.25, kEps); // −6 / −24
+  EXPECT_NEAR(Share(down, 36), 0.5, kEps);   // (36 − 48) / (24 − 48) = −12 / −24
+  EXPECT_NEAR(Share(down, 42), 0.25, kEps);  // −6 / −24
   EXPECT_NEAR(Share(down, 48), 0.0, kEps);
   EXPECT_NEAR(Share(down, 60), 0.0, kEps);
 }
@@ -190,7 +191,7 @@ TEST(ScoringMethodTest, StepsBothDirections) {
   EXPECT_NEAR(Share(up, 85), 0.8, kEps);   // between 80 and 95 → 80's share
   EXPECT_NEAR(Share(up, 80), 0.8, kEps);
   EXPECT_NEAR(Share(up, 79.99), 0.6, kEps);
-  EXPECT_NEAR(Share(up, 59), 0.0, kEps);   // below every step
+  EXPECT_NEAR(Share(up, 59), 0.0, kEps);  // below every step
   EXPECT_NEAR(Share(up, 0), 0.0, kEps);
 
   // <=: the share of the lowest threshold not below v (complaints in a quarter).
@@ -206,11 +207,11 @@ TEST(ScoringMethodTest, StepsBothDirections) {
 TEST(ScoringMethodTest, DeductionPerOccurrenceDownToZero) {
   const MethodSpec m = Deduction(2);  // 2 points lost per occurrence, leaf worth 10
   EXPECT_NEAR(Share(m, 0, 10), 1.0, kEps);
-  EXPECT_NEAR(Share(m, 1, 10), 0.8, kEps);  // (10 − 2) / 10
-  EXPECT_NEAR(Share(m, 3, 10), 0.4, kEps);  // (10 − 6) / 10
-  EXPECT_NEAR(Share(m, 5, 10), 0.0, kEps);  // exactly down to zero
-  EXPECT_NEAR(Share(m, 7, 10), 0.0, kEps);  // never below zero
-  EXPECT_NEAR(Share(m, 4, 6), 0.0, kEps);   // (6 − 8) → 0
+  EXPECT_NEAR(Share(m, 1, 10), 0.8, kEps);                   // (10 − 2) / 10
+  EXPECT_NEAR(Share(m, 3, 10), 0.4, kEps);                   // (10 − 6) / 10
+  EXPECT_NEAR(Share(m, 5, 10), 0.0, kEps);                   // exactly down to zero
+  EXPECT_NEAR(Share(m, 7, 10), 0.0, kEps);                   // never below zero
+  EXPECT_NEAR(Share(m, 4, 6), 0.0, kEps);                    // (6 − 8) → 0
   EXPECT_NEAR(Share(Deduction(1.25), 4, 6), 1.0 / 6, kEps);  // (6 − 5) / 6
 }
 
@@ -221,13 +222,14 @@ TEST(ScoringMethodTest, TiersReportTheTierAndClamp) {
     double share;
     const char* tier;
   };
-  for (const Case& c : {Case{0.85, 0.85, "achieved"}, Case{0.8, 0.8, "achieved"}, Case{1.0, 1.0, "achieved"},
-                        Case{0.79, 0.79, "partly"}, Case{0.6, 0.6, "partly"}, Case{0.59, 0.59, "not"},
-                        Case{0.0, 0.0, "not"},
-                        // Out of [0, 1]: clamped, documented in scoring.cpp.
-                        Case{1.2, 1.0, "achieved"}, Case{-0.1, 0.0, "not"},
-                        // 0.8 computed in binary (0.1 × 8 = 0.8000000000000002, 0.7 + 0.1 = 0.7999999999999999).
-                        Case{0.7 + 0.1, 0.7 + 0.1, "achieved"}}) {
+  for (const Case& c :
+       {Case{0.85, 0.85, "achieved"}, Case{0.8, 0.8, "achieved"}, Case{1.0, 1.0, "achieved"},
+        Case{0.79, 0.79, "partly"}, Case{0.6, 0.6, "partly"}, Case{0.59, 0.59, "not"},
+        Case{0.0, 0.0, "not"},
+        // Out of [0, 1]: clamped, documented in scoring.cpp.
+        Case{1.2, 1.0, "achieved"}, Case{-0.1, 0.0, "not"},
+        // 0.8 computed in binary (0.1 × 8 = 0.8000000000000002, 0.7 + 0.1 = 0.7999999999999999).
+        Case{0.7 + 0.1, 0.7 + 0.1, "achieved"}}) {
     const LeafOutcome o = ApplyMethod(m, 10, c.in);
     ASSERT_TRUE(o.share.has_value());
     EXPECT_NEAR(*o.share, c.share, kEps) << c.in;
@@ -257,8 +259,8 @@ TEST(ScoringMethodTest, YesNoAndVeto) {
 }
 
 TEST(ScoringMethodTest, NotApplicableAndNonFiniteValues) {
-  for (const MethodSpec& m : {Ratio(100), Linear(0, 1), Deduction(1), OfKind(Method::kTiers),
-                              OfKind(Method::kVeto)}) {
+  for (const MethodSpec& m :
+       {Ratio(100), Linear(0, 1), Deduction(1), OfKind(Method::kTiers), OfKind(Method::kVeto)}) {
     EXPECT_FALSE(ApplyMethod(m, 10, std::nullopt).share.has_value());
     EXPECT_FALSE(ApplyMethod(m, 10, std::nullopt).veto);
     EXPECT_FALSE(ApplyMethod(m, 10, std::numeric_limits<double>::quiet_NaN()).share.has_value());
@@ -269,29 +271,29 @@ TEST(ScoringMethodTest, NotApplicableAndNonFiniteValues) {
 // --- rounding, grades, colours ---------------------------------------------
 
 TEST(ScoringRoundingTest, HalfUpWithGuard) {
-  EXPECT_EQ(RoundHalfUp2(89.995), 90.00);     // 89.995 is 89.99499999999999… in binary
+  EXPECT_EQ(RoundHalfUp2(89.995), 90.00);  // 89.995 is 89.99499999999999… in binary
   EXPECT_EQ(RoundHalfUp2(79.999), 80.00);
   EXPECT_EQ(RoundHalfUp2(79.994), 79.99);
   EXPECT_EQ(RoundHalfUp2(89.994999), 89.99);  // below the half by far more than the guard
   EXPECT_EQ(RoundHalfUp2(59.994), 59.99);
-  EXPECT_EQ(RoundHalfUp2(1.005), 1.01);       // 1.00499999999999989…
+  EXPECT_EQ(RoundHalfUp2(1.005), 1.01);  // 1.00499999999999989…
   EXPECT_EQ(RoundHalfUp2(0.125), 0.13);
   EXPECT_EQ(RoundHalfUp2(100.0), 100.00);
   EXPECT_EQ(RoundHalfUp2(0.0), 0.00);
   EXPECT_EQ(RoundHalfUp2(86.8), 86.80);
-  EXPECT_EQ(RoundHalfUp2(-1.005), -1.01);     // symmetric (totals are never negative)
+  EXPECT_EQ(RoundHalfUp2(-1.005), -1.01);  // symmetric (totals are never negative)
 }
 
 TEST(ScoringRoundingTest, GradesAndColoursOnTheRoundedTotal) {
   const GradeBands g;  // 90 / 80 / 60
   EXPECT_EQ(GradeFor(RoundHalfUp2(89.995), g), Grade::kExcellent);
   EXPECT_EQ(GradeFor(90.00, g), Grade::kExcellent);
-  EXPECT_EQ(GradeFor(RoundHalfUp2(89.994), g), Grade::kGood);       // 89.99
-  EXPECT_EQ(GradeFor(RoundHalfUp2(79.999), g), Grade::kGood);       // 80.00
-  EXPECT_EQ(GradeFor(RoundHalfUp2(79.994), g), Grade::kFair);       // 79.99
+  EXPECT_EQ(GradeFor(RoundHalfUp2(89.994), g), Grade::kGood);  // 89.99
+  EXPECT_EQ(GradeFor(RoundHalfUp2(79.999), g), Grade::kGood);  // 80.00
+  EXPECT_EQ(GradeFor(RoundHalfUp2(79.994), g), Grade::kFair);  // 79.99
   EXPECT_EQ(GradeFor(60.00, g), Grade::kFair);
-  EXPECT_EQ(GradeFor(RoundHalfUp2(59.994), g), Grade::kPoor);       // 59.99
-  EXPECT_EQ(GradeFor(RoundHalfUp2(59.995), g), Grade::kFair);       // 60.00
+  EXPECT_EQ(GradeFor(RoundHalfUp2(59.994), g), Grade::kPoor);  // 59.99
+  EXPECT_EQ(GradeFor(RoundHalfUp2(59.995), g), Grade::kFair);  // 60.00
   EXPECT_EQ(GradeFor(0, g), Grade::kPoor);
   EXPECT_EQ(GradeFor(85.1, GradeBands{95, 85.1, 70}), Grade::kGood);  // template bands
 
@@ -300,7 +302,7 @@ TEST(ScoringRoundingTest, GradesAndColoursOnTheRoundedTotal) {
   EXPECT_EQ(ColourFor(60.00, false, c), Colour::kYellow);
   EXPECT_EQ(ColourFor(79.99, false, c), Colour::kYellow);
   EXPECT_EQ(ColourFor(RoundHalfUp2(79.999), false, c), Colour::kBlue);
-  EXPECT_EQ(ColourFor(100, true, c), Colour::kRed);                  // vetoed is red whatever the total
+  EXPECT_EQ(ColourFor(100, true, c), Colour::kRed);  // vetoed is red whatever the total
   EXPECT_EQ(ColourFor(70, false, ColourRules{75, 90}), Colour::kRed);
 
   EXPECT_EQ(GradeName(Grade::kExcellent), "excellent");
@@ -319,7 +321,8 @@ TEST(ScoringRoundingTest, GradesAndColoursOnTheRoundedTotal) {
 TEST(ScoringRoundingTest, BandBoundariesThroughTheEngine) {
   Library lib;
   lib.Add("R", Ratio(100));
-  const CompiledTemplate c = MustCompile(MakeTemplate({Inner("A", 100, {Leaf("A1", 100, "R")})}), lib);
+  const CompiledTemplate c =
+      MustCompile(MakeTemplate({Inner("A", 100, {Leaf("A1", 100, "R")})}), lib);
   struct Case {
     double value;
     double rounded;
@@ -348,11 +351,12 @@ TEST(ScoringRoundingTest, BandBoundariesThroughTheEngine) {
 TEST(ScoringObjectTest, NotApplicableLeavesAreLeftOutAndTheRestRescaled) {
   Library lib;
   for (const char* code : {"X1", "X2", "Y1", "Y2"}) lib.Add(code, Ratio(100));
-  const CompiledTemplate c = MustCompile(
-      MakeTemplate({Inner("X", 50, {Leaf("X.1", 30, "X1"), Leaf("X.2", 20, "X2")}),
-                    Inner("Y", 50, {Leaf("Y.1", 10, "Y1"), Leaf("Y.2", 40, "Y2")})}),
-      lib);
-  const auto r = ScoreObject(c, 7, "edu", Inputs(c, {{"X1", 80}, {"X2", 90}, {"Y1", std::nullopt}, {"Y2", 75}}));
+  const CompiledTemplate c =
+      MustCompile(MakeTemplate({Inner("X", 50, {Leaf("X.1", 30, "X1"), Leaf("X.2", 20, "X2")}),
+                                Inner("Y", 50, {Leaf("Y.1", 10, "Y1"), Leaf("Y.2", 40, "Y2")})}),
+                  lib);
+  const auto r = ScoreObject(c, 7, "edu",
+                             Inputs(c, {{"X1", 80}, {"X2", 90}, {"Y1", std::nullopt}, {"Y2", 75}}));
   EXPECT_EQ(r.object_id, 7);
   EXPECT_EQ(r.group_key, "edu");
   EXPECT_NEAR(r.total, 80.0, 1e-9);
@@ -380,7 +384,8 @@ TEST(ScoringObjectTest, NotApplicableLeavesAreLeftOutAndTheRestRescaled) {
   EXPECT_EQ(x1.ref, "input:X1");
 
   // The same object with Y1 applicable at 50: 24 + 18 + 5 + 30 = 77 of 100.
-  const auto full = ScoreObject(c, 7, "edu", Inputs(c, {{"X1", 80}, {"X2", 90}, {"Y1", 50}, {"Y2", 75}}));
+  const auto full =
+      ScoreObject(c, 7, "edu", Inputs(c, {{"X1", 80}, {"X2", 90}, {"Y1", 50}, {"Y2", 75}}));
   EXPECT_NEAR(full.total, 77.0, 1e-9);
   EXPECT_EQ(full.grade, Grade::kFair);
   EXPECT_EQ(full.colour, Colour::kYellow);
@@ -392,8 +397,8 @@ TEST(ScoringObjectTest, RescalesToTheTemplateTotal) {
   Library lib;
   lib.Add("A", OfKind(Method::kTiers));
   lib.Add("B", OfKind(Method::kTiers));
-  const CompiledTemplate c =
-      MustCompile(MakeTemplate({Inner("R", 10, {Leaf("R.a", 4, "A"), Leaf("R.b", 6, "B")})}, 10), lib);
+  const CompiledTemplate c = MustCompile(
+      MakeTemplate({Inner("R", 10, {Leaf("R.a", 4, "A"), Leaf("R.b", 6, "B")})}, 10), lib);
   const auto r = ScoreObject(c, 1, "", Inputs(c, {{"A", 0.5}}));
   EXPECT_NEAR(r.total, 5.0, kEps);
   EXPECT_EQ(NodeOf(r, "R.a").tier, "not");
@@ -405,7 +410,8 @@ TEST(ScoringObjectTest, NothingApplicableScoresZeroAndMarksEveryNode) {
   lib.Add("A", Ratio(1));
   lib.Add("B", Ratio(1));
   const CompiledTemplate c = MustCompile(
-      MakeTemplate({Inner("R", 100, {Inner("R.1", 100, {Leaf("R.1.a", 40, "A"), Leaf("R.1.b", 60, "B")}, 2)})}),
+      MakeTemplate({Inner(
+          "R", 100, {Inner("R.1", 100, {Leaf("R.1.a", 40, "A"), Leaf("R.1.b", 60, "B")}, 2)})}),
       lib);
   const auto r = ScoreObject(c, 1, "", Inputs(c, {}));
   EXPECT_EQ(r.total, 0);
@@ -426,8 +432,8 @@ TEST(ScoringObjectTest, VetoZeroesTheObject) {
   Library lib;
   lib.Add("Q", Ratio(100));
   lib.Add("SAFE", OfKind(Method::kVeto));
-  const CompiledTemplate c =
-      MustCompile(MakeTemplate({Inner("A", 100, {Leaf("A.1", 100, "Q"), Leaf("A.v", 0, "SAFE")})}), lib);
+  const CompiledTemplate c = MustCompile(
+      MakeTemplate({Inner("A", 100, {Leaf("A.1", 100, "Q"), Leaf("A.v", 0, "SAFE")})}), lib);
 
   const auto clean = ScoreObject(c, 1, "", Inputs(c, {{"Q", 100}, {"SAFE", 0}}));
   EXPECT_FALSE(clean.vetoed);
@@ -464,7 +470,8 @@ TEST(ScoringObjectTest, SeedExampleManagementWeakOutputStrong) {
       MakeTemplate({Inner("O", 94, {Leaf("O.1", 50, "OUT_RATE"), Leaf("O.2", 44, "OUT_DONE")}),
                     Inner("M", 6, {Leaf("M.1", 6, "MGMT_FAULTS")})}),
       lib);
-  const auto r = ScoreObject(c, 1, "", Inputs(c, {{"OUT_RATE", 97}, {"OUT_DONE", 97}, {"MGMT_FAULTS", 4}}));
+  const auto r =
+      ScoreObject(c, 1, "", Inputs(c, {{"OUT_RATE", 97}, {"OUT_DONE", 97}, {"MGMT_FAULTS", 4}}));
   EXPECT_NEAR(r.total, 92.18, 1e-9);
   EXPECT_EQ(r.rounded, 92.18);
   EXPECT_EQ(r.grade, Grade::kExcellent);
@@ -477,7 +484,7 @@ TEST(ScoringObjectTest, SeedExampleManagementWeakOutputStrong) {
   const NodeScore& m = NodeOf(r, "M");
   EXPECT_NEAR(m.score, 1, 1e-9);
   EXPECT_NEAR(m.max, 6, kEps);
-  EXPECT_NEAR(m.score / m.max, 1.0 / 6, 1e-9);        // 16.7 % kept
+  EXPECT_NEAR(m.score / m.max, 1.0 / 6, 1e-9);           // 16.7 % kept
   EXPECT_NEAR(1 - m.score / m.max, 0.8333333333, 1e-9);  // 83 % lost
   EXPECT_NEAR(NodeOf(r, "O.1").score, 48.5, 1e-9);
   EXPECT_NEAR(NodeOf(r, "O.2").score, 42.68, 1e-9);
@@ -517,7 +524,8 @@ Library ThreeLevelLibrary() {
 TEST(ScoringCompileTest, FlattensInPreOrderAndScoresInThatOrder) {
   const Library lib = ThreeLevelLibrary();
   const CompiledTemplate c = MustCompile(ThreeLevel(), lib);
-  const std::vector<std::string> codes = {"A", "A1", "A1.1", "A2", "A2.1", "A2.2", "B", "B1", "B1.1"};
+  const std::vector<std::string> codes = {"A",    "A1", "A1.1", "A2",  "A2.1",
+                                          "A2.2", "B",  "B1",   "B1.1"};
   const std::vector<int> parents = {-1, 0, 1, 0, 3, 3, -1, 6, 7};
   const std::vector<int> leaves = {-1, -1, 0, -1, 1, 2, -1, -1, 3};
   ASSERT_EQ(c.nodes().size(), codes.size());
@@ -591,7 +599,8 @@ TEST(ScoringCompileTest, CopiesAndMovesKeepTheirOwnTree) {
   }
   CompiledTemplate moved = std::move(copy);
   EXPECT_EQ(moved.nodes()[2].node, &moved.source().roots[0].children[0].children[0]);
-  const auto r = ScoreObject(moved, 1, "", Inputs(moved, {{"I1", 100}, {"I2", 100}, {"I3", 100}, {"I4", 100}}));
+  const auto r = ScoreObject(moved, 1, "",
+                             Inputs(moved, {{"I1", 100}, {"I2", 100}, {"I3", 100}, {"I4", 100}}));
   EXPECT_EQ(r.rounded, 100.00);
 }
 
@@ -610,9 +619,9 @@ ObjectResult Scored(int64_t id, std::string group, double total, bool vetoed = f
 TEST(ScoringRankTest, CompetitionRankingWithVetoedLast) {
   // 95 → 1; 90.004 and 89.996 both round to 90.00 → 2, 2; 80 → 4; a real 0 → 5;
   // two vetoed (total 0) → 6, 6. The vector order is kept.
-  std::vector<ObjectResult> v = {Scored(1, "g", 80),       Scored(2, "g", 0, true), Scored(3, "g", 90.004),
-                                 Scored(4, "g", 95),       Scored(5, "g", 0),       Scored(6, "g", 89.996),
-                                 Scored(7, "g", 99, true)};
+  std::vector<ObjectResult> v = {
+      Scored(1, "g", 80), Scored(2, "g", 0, true), Scored(3, "g", 90.004),  Scored(4, "g", 95),
+      Scored(5, "g", 0),  Scored(6, "g", 89.996),  Scored(7, "g", 99, true)};
   RankWithinGroups(v);
   const std::vector<int64_t> ids = {1, 2, 3, 4, 5, 6, 7};
   const std::vector<int> ranks = {4, 6, 2, 1, 5, 2, 6};
@@ -624,8 +633,9 @@ TEST(ScoringRankTest, CompetitionRankingWithVetoedLast) {
 }
 
 TEST(ScoringRankTest, GroupsAreRankedSeparately) {
-  std::vector<ObjectResult> v = {Scored(1, "health", 70), Scored(2, "edu", 88), Scored(3, "health", 91),
-                                 Scored(4, "edu", 88),    Scored(5, "edu", 92), Scored(6, "health", 70),
+  std::vector<ObjectResult> v = {Scored(1, "health", 70),   Scored(2, "edu", 88),
+                                 Scored(3, "health", 91),   Scored(4, "edu", 88),
+                                 Scored(5, "edu", 92),      Scored(6, "health", 70),
                                  Scored(7, "edu", 60, true)};
   RankWithinGroups(v);
   // edu: 92 → 1, 88, 88 → 2, 2, vetoed → 4; health: 91 → 1, 70, 70 → 2, 2.
@@ -647,9 +657,10 @@ TEST(ScoringRankTest, GroupsAreRankedSeparately) {
 TEST(ScoringPerfTest, ThreeThousandObjectsTimesHundredFiftyLeaves) {
   Library lib;
   std::vector<Node> roots;
-  const std::vector<MethodSpec> methods = {Ratio(100), Ratio(2, Direction::kLower), Linear(60, 90),
-                                           Steps({{60, 0.6}, {80, 0.8}, {95, 1}}, Direction::kHigher),
-                                           Deduction(1), OfKind(Method::kTiers)};
+  const std::vector<MethodSpec> methods = {
+      Ratio(100),     Ratio(2, Direction::kLower),
+      Linear(60, 90), Steps({{60, 0.6}, {80, 0.8}, {95, 1}}, Direction::kHigher),
+      Deduction(1),   OfKind(Method::kTiers)};
   size_t n = 0;
   for (int a = 0; a < 10; ++a) {
     std::vector<Node> seconds;
@@ -658,9 +669,11 @@ TEST(ScoringPerfTest, ThreeThousandObjectsTimesHundredFiftyLeaves) {
       for (int l = 0; l < 3; ++l, ++n) {
         const std::string code = "IND" + std::to_string(n);
         lib.Add(code, methods[n % methods.size()]);
-        leaves.push_back(Leaf(std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(l), 2.0 / 3, code));
+        leaves.push_back(Leaf(std::to_string(a) + "." + std::to_string(b) + "." + std::to_string(l),
+                              2.0 / 3, code));
       }
-      seconds.push_back(Inner(std::to_string(a) + "." + std::to_string(b), 2, std::move(leaves), 2));
+      seconds.push_back(
+          Inner(std::to_string(a) + "." + std::to_string(b), 2, std::move(leaves), 2));
     }
     roots.push_back(Inner(std::to_string(a), 10, std::move(seconds)));
   }
@@ -673,22 +686,32 @@ TEST(ScoringPerfTest, ThreeThousandObjectsTimesHundredFiftyLeaves) {
     for (size_t l = 0; l < c.leaf_count(); ++l) {
       auto& in = inputs[static_cast<size_t>(o)][l];
       if ((static_cast<size_t>(o) + l) % 17 == 0) continue;  // some N/A
-      in.value = static_cast<double>((static_cast<size_t>(o) * 31 + l * 7) % 100) / (l % 6 == 5 ? 100.0 : 1.0);
+      in.value = static_cast<double>((static_cast<size_t>(o) * 31 + l * 7) % 100) /
+                 (l % 6 == 5 ? 100.0 : 1.0);
       in.source = InputSource::kMetric;
     }
   }
   std::vector<ObjectResult> results;
   results.reserve(kObjects);
-  const auto start = std::chrono::steady_clock::now();
+  // Process CPU time, not wall time: the test machines are shared.
+  const std::clock_t start = std::clock();
   for (int o = 0; o < kObjects; ++o) {
-    results.push_back(ScoreObject(c, o, o % 3 == 0 ? "edu" : "health", inputs[static_cast<size_t>(o)]));
+    results.push_back(
+        ScoreObject(c, o, o % 3 == 0 ? "edu" : "health", inputs[static_cast<size_t>(o)]));
   }
   RankWithinGroups(results);
-  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-  std::printf("scoring: %d objects x %zu leaves scored and ranked in %.1f ms\n", kObjects, c.leaf_count(),
-              took.count());
-  // Generous for an unoptimised, sanitised debug build; the release figure is in the report.
-  EXPECT_LT(took.count(), 2000.0);
+  const double took_ms = 1000.0 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+  std::printf("scoring: %d objects x %zu leaves scored and ranked in %.1f ms CPU\n", kObjects,
+              c.leaf_count(), took_ms);
+#ifdef NDEBUG
+  // Optimised: the engine's share of the 1 s run budget. Most of it is first
+  // touching the results' memory (3,000 × 210 NodeScore of 152 bytes ≈ 96 MB).
+  EXPECT_LT(took_ms, 150.0);
+#else
+  // Unoptimised (and possibly sanitised) debug builds: only catches a
+  // pathological regression such as a map lookup per leaf.
+  EXPECT_LT(took_ms, 4000.0);
+#endif
   for (const auto& r : results) {
     EXPECT_GE(r.total, 0);
     EXPECT_LE(r.total, 100);
