@@ -53,6 +53,26 @@ struct ExportArgs {
 };
 int ExportAssets(const Config& config, const ExportArgs& args);
 
+// minsheng assess inputs import FILE [--reviewer USERNAME]: manual values of one
+// assessment from JSON (docs/assessment-inputs.md), all or nothing. Exit 2 with
+// one line per problem (rows[i].field) when anything is wrong; nothing written.
+struct AssessInputsArgs {
+  std::string file;
+  std::string reviewer;  // needed when the file says "accept": true
+};
+int AssessInputsImport(const Config& config, const AssessInputsArgs& args);
+
+// minsheng template import FILE [--publish]: a template file
+// (docs/assessment-templates.md) as a new version; exit status 2 with every
+// problem and its field path when the file is bad (nothing written).
+// minsheng template list: the newest version of every template.
+struct TemplateImportArgs {
+  std::string file;
+  bool publish = false;
+};
+int TemplateImport(const Config& config, const TemplateImportArgs& args);
+int TemplateList(const Config& config);
+
 // Prints an Error for a person at the terminal (both languages) to stderr.
 void PrintError(const Error& e);
 

@@ -85,6 +85,19 @@ int main(int argc, char** argv) {
   export_assets->add_option("--q", export_args.q, "free text over name, number, model, serial, brand");
   export_assets->add_option("-o,--output", export_args.out, "the file to write")->required();
 
+  // assess inputs import FILE (the `assess` command may be declared above).
+  minsheng::cli::AssessInputsArgs inputs_args;
+  auto inputs_found = app.get_subcommands([](CLI::App* a) { return a->get_name() == "assess"; });
+  auto* inputs_parent = inputs_found.empty() ? app.add_subcommand("assess", "assessments (考核)") : inputs_found.front();
+  auto* assess_inputs = inputs_parent->add_subcommand("inputs", "manual inputs of an assessment");
+  assess_inputs->require_subcommand(1);
+  auto* assess_inputs_import = assess_inputs->add_subcommand(
+      "import", "import manual values from JSON (docs/assessment-inputs.md); all or nothing, exit 2 on errors");
+  assess_inputs_import->add_option("FILE", inputs_args.file, "the JSON file")->required()->check(CLI::ExistingFile);
+  assess_inputs_import->add_option("--reviewer", inputs_args.reviewer,
+                                   "username who accepts the rows (needed for \"accept\": true)");
+  flag(assess_inputs_import, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
+
   for (auto* cmd : {serve, migrate, demo, user_create, user_reset, user_unlock, token_create, categories_import,
                     import_assets, export_assets}) {
     flag(cmd, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
@@ -116,5 +129,6 @@ int main(int argc, char** argv) {
   if (*categories_import) return minsheng::cli::CategoriesImport(config, categories_file);
   if (*import_assets) return minsheng::cli::ImportAssets(config, import_args);
   if (*export_assets) return minsheng::cli::ExportAssets(config, export_args);
+  if (*assess_inputs_import) return minsheng::cli::AssessInputsImport(config, inputs_args);
   return 2;
 }
