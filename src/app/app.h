@@ -7,7 +7,6 @@
 
 #include "asset/category.h"
 #include "asset/directory_service.h"
-#include "assessment/input_service.h"
 #include "asset/service.h"
 #include "audit/audit.h"
 #include "auth/guard.h"
@@ -16,6 +15,8 @@
 #include "db/database.h"
 #include "exchange/jobs.h"
 #include "http/router.h"
+#include "metric/registry.h"
+#include "metric/service.h"
 #include "org/service.h"
 
 namespace minsheng {
@@ -31,8 +32,10 @@ struct App {
   std::unique_ptr<asset::CategoryService> categories;
   std::unique_ptr<asset::DirectoryService> directories;
   std::unique_ptr<asset::AssetService> assets;
-  // Inputs from people: manual values, evidence, self-checks, experts, appeals.
-  std::unique_ptr<assessment::InputService> inputs;
+  // The metric registry (every module's metrics, registered in Open) and the
+  // service that computes and stores them; before the assessment services.
+  std::unique_ptr<metric::Registry> metrics;
+  std::unique_ptr<metric::MetricService> metric_service;
   // Imports and exports running in the background. Declared last so it is
   // destroyed first: its destructor waits for jobs that use the services above.
   std::unique_ptr<exchange::JobRegistry> jobs;

@@ -1,0 +1,127 @@
+#include "metric/service.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "auth/access.h"
+
+namespace minsheng::metric {
+
+using auth::Action;
+
+namespace {
+
+Error UnknownKey(std::string field, std::string_view key) {
+  return ValidationError({{std::move(field), "invalid", "未知的指标：" + std::string(key),
+                           "unknown metric: " + std::string(key)}});
+}
+
+}  // namespace
+
+Result<ComputeSummary> MetricService::ComputePeriod(db::Connection& tx, const Period& p,
+                                                    const std::vector<int64_t>& object_ids,
+                                                    const std::vector<std::string>& metric_keys) {
+  std::vector<const Metric*> metrics;
+  if (metric_keys.empty()) {
+    for (const auto& m : registry_.all()) metrics.push_back(&m);
+  } else {
+    for (const auto& k : metric_keys) {
+      const Metric* m = registry_.Find(k);
+      if (m == nullptr) return UnknownKey("metric_keys", k);
+      if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
+    }
+  }
+  std::vector<int64_t> ids = object_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+
+  const std::string period = p.ToString();
+  const UtcTime now = Now();
+  ComputeSummary summary;
+  for (const Metric* m : metrics) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const ComputeContext ctx{tx, p, ids};
+    MS_ASSIGN_OR_RETURN(std::vector<MetricValue> computed, m->compute(ctx));
+    // One row per requested object: what the computation gave, else N/A.
+    std::sort(computed.begin(), computed.end(),
+              [](const MetricValue& a, const MetricValue& b) { return a.object_id < b.object_id; });
+    std::vector<MetricValue> rows;
+    rows.reserve(ids.size());
+    size_t j = 0;
+    for (const int64_t id : ids) {
+      while (j < computed.size() && computed[j].object_id < id) ++j;
+      if (j < computed.size() && computed[j].object_id == id) {
+        MetricValue v = computed[j];
+        if (v.denominator == 0) v.value.reset();
+        rows.push_back(v);
+      } else {
+        rows.push_back(MetricValue{id, std::nullopt, 0, 0});
+      }
+    }
+    MS_TRY(MetricStore::Replace(tx, period, m->key, ids, rows, now));
+    ComputeSummary::PerMetric pm;
+    pm.key = m->key;
+    pm.values = static_cast<int64_t>(rows.size());
+    pm.not_applicable =
+        std::count_if(rows.begin(), rows.end(), [](const MetricValue& v) { return !v.value.has_value(); });
+    pm.millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    summary.values += pm.values;
+    summary.not_applicable += pm.not_applicable;
+    summary.metrics.push_back(std::move(pm));
+  }
+  return summary;
+}
+
+Result<std::vector<StoredValue>> MetricService::Values(db::Connection& c, const Period& p,
+                                                       const std::vector<std::string>& keys,
+                                                       const std::vector<int64_t>& object_ids) {
+  std::vector<std::string> all;
+  if (keys.empty()) {
+    for (const auto& m : registry_.all()) all.push_back(m.key);
+  }
+  return MetricStore::Values(c, p.ToString(), keys.empty() ? all : keys, object_ids);
+}
+
+Result<std::vector<const Metric*>> MetricService::List(const auth::Principal& who) const {
+  MS_TRY(auth::Require(who, Action::kAssessRead));
+  std::vector<const Metric*> out;
+  for (const auto& m : registry_.all()) out.push_back(&m);
+  return out;
+}
+
+Result<RecordPage> MetricService::Records(const auth::Principal& who, std::string_view key, const Period& p,
+                                          int64_t object_id, std::optional<int64_t> cursor, int limit) {
+  MS_TRY(auth::Require(who, Action::kAssessRead));
+  const Metric* m = registry_.Find(key);
+  if (m == nullptr) return NotFoundError("指标", "Metric");
+  auto org = orgs_.Lookup(object_id);
+  if (!org.ok()) {
+    if (org.error().kind == ErrorCode::kNotFound) return NotFoundError("考核对象", "Assessed object");
+    return std::move(org).error();
+  }
+  MS_TRY(auth::RequireOn(who, Action::kAssessRead, org->path, "考核对象", "Assessed object"));
+  limit = std::clamp(limit, 1, 200);
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  return m->records(*conn, p, object_id, cursor, limit);
+}
+
+Result<std::vector<ScopedValue>> MetricService::ValuesInScope(const auth::Principal& who, const Period& p,
+                                                              const std::optional<std::string>& key,
+                                                              const std::optional<int64_t>& object_id) {
+  MS_TRY(auth::Require(who, Action::kAssessRead));
+  if (key && registry_.Find(*key) == nullptr) return UnknownKey("key", *key);
+  if (object_id) {
+    auto org = orgs_.Lookup(*object_id);
+    if (!org.ok()) {
+      if (org.error().kind == ErrorCode::kNotFound) return NotFoundError("考核对象", "Assessed object");
+      return std::move(org).error();
+    }
+    MS_TRY(auth::RequireOn(who, Action::kAssessRead, org->path, "考核对象", "Assessed object"));
+  }
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  MS_ASSIGN_OR_RETURN(auto rows, MetricStore::ValuesWithOrg(*conn, p.ToString(), key, object_id));
+  std::erase_if(rows, [&](const ScopedValue& s) { return !auth::CanOn(who, Action::kAssessRead, s.org_path); });
+  return rows;
+}
+
+}  // namespace minsheng::metric
