@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "assessment/input_routes.h"
 #include "asset/routes.h"
 #include "audit/routes.h"
 #include "auth/routes.h"
@@ -46,6 +47,9 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                           ? asset::DepreciationStart::kNextMonth
                                           : asset::DepreciationStart::kSameMonth;
   app->assets = std::make_unique<asset::AssetService>(*app->db, *app->categories, *app->orgs, asset_settings);
+  app->inputs = std::make_unique<assessment::InputService>(
+      *app->db, assessment::InputSettings{config.assess_inputs.evidence_max_bytes,
+                                          config.assess_inputs.self_supervisor_gap});
   app->metrics = std::make_unique<metric::Registry>();
   MS_TRY(metric::RegisterAssetMetrics(
       *app->metrics, metric::AssetMetricSettings{config.assess_metrics.registration_days}));
@@ -73,6 +77,7 @@ void App::RegisterRoutes(http::Router& router) {
   asset::RegisterCategoryRoutes(router, *guard, *categories);
   asset::RegisterDirectoryRoutes(router, *guard, *directories);
   asset::RegisterAssetRoutes(router, *guard, *assets);
+  assessment::RegisterInputRoutes(router, *guard, *inputs);
   metric::RegisterMetricRoutes(router, *guard, *metric_service);
   exchange::RegisterExchangeRoutes(router, *guard, {*db, *orgs, *assets, *directories, *jobs});
   if (!config.web_root.empty()) router.SetFallback(http::StaticFiles(config.web_root));

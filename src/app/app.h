@@ -7,6 +7,7 @@
 
 #include "asset/category.h"
 #include "asset/directory_service.h"
+#include "assessment/input_service.h"
 #include "asset/service.h"
 #include "audit/audit.h"
 #include "auth/guard.h"
@@ -36,6 +37,8 @@ struct App {
   // service that computes and stores them; before the assessment services.
   std::unique_ptr<metric::Registry> metrics;
   std::unique_ptr<metric::MetricService> metric_service;
+  // Inputs from people: manual values, evidence, self-checks, experts, appeals.
+  std::unique_ptr<assessment::InputService> inputs;
   // Imports and exports running in the background. Declared last so it is
   // destroyed first: its destructor waits for jobs that use the services above.
   std::unique_ptr<exchange::JobRegistry> jobs;

@@ -104,6 +104,26 @@ const std::vector<Key>& Keys() {
       SecIntKey("security.audit_retention_days", &SecurityConfig::audit_retention_days, 183, 36500),
       SecIntKey("security.argon2_ops", &SecurityConfig::argon2_ops, 1, 20),
       SecIntKey("security.argon2_mem_kib", &SecurityConfig::argon2_mem_kib, 8, 4 * 1024 * 1024),
+      {"assess.evidence_max_bytes",
+       [](Config& c, std::string_view v) -> Result<void> {
+         int64_t n = 0;
+         const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+         if (ec != std::errc() || p != v.data() + v.size() || n < 1024 || n > (int64_t{1} << 30))
+           return BadValue("assess.evidence_max_bytes", "应为 1024 到 1073741824 之间的整数（字节）",
+                           "expected an integer from 1024 to 1073741824 (bytes)");
+         c.assess_inputs.evidence_max_bytes = n;
+         return Ok();
+       }},
+      {"assess.self_supervisor_gap",
+       [](Config& c, std::string_view v) -> Result<void> {
+         double d = -1;
+         const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+         if (ec != std::errc() || p != v.data() + v.size() || !(d >= 0 && d <= 1))
+           return BadValue("assess.self_supervisor_gap", "应为 0 到 1 之间的小数，例如 0.1",
+                           "expected a number from 0 to 1, e.g. 0.1");
+         c.assess_inputs.self_supervisor_gap = d;
+         return Ok();
+       }},
       {"assess.registration_days",
        [](Config& c, std::string_view v) -> Result<void> {
          int n = 0;
@@ -158,6 +178,10 @@ Result<void> ApplyToml(Config& c, const toml::table& table, const std::string& p
       text = std::to_string(i->get());
     } else if (const auto* b = node.as_boolean()) {
       text = b->get() ? "true" : "false";
+    } else if (const auto* f = node.as_floating_point()) {  // e.g. assess.self_supervisor_gap = 0.15
+      char buf[32];
+      const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f->get());
+      text.assign(buf, ec == std::errc() ? end : buf);
     } else {
       return BadValue(key, "类型不支持", "unsupported value type");
     }

@@ -34,6 +34,15 @@ struct AssetConfig {
   std::string depreciation_start = "same_month";
 };
 
+// Inputs from people for assessments (issue 4, docs/assessment-inputs.md).
+struct AssessInputConfig {
+  int64_t evidence_max_bytes = 10 * 1024 * 1024;  // largest evidence file (10 MiB)
+  // Self vs supervisor values are flagged when they differ by more than this
+  // share of the larger magnitude (0.10 = 10 %); an N/A against a value is
+  // always flagged.
+  double self_supervisor_gap = 0.10;
+};
+
 // Metrics of the assessment (issue 4, docs/metrics.md).
 struct AssessMetricConfig {
   // 登记及时率: a card registered within this many days of acquisition is on time.
@@ -56,6 +65,7 @@ struct Config {
   SecurityConfig security;
   AssetConfig asset;
   AssessMetricConfig assess_metrics;
+  AssessInputConfig assess_inputs;
 
   // Host and port of `listen`; InvalidArgument naming "listen" when malformed.
   Result<std::pair<std::string, uint16_t>> ListenAddress() const;
