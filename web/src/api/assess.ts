@@ -106,7 +106,9 @@ export function cleanMethod(m: MethodSpec): MethodSpec {
 // The document as the API takes it (POST/PUT of a template, a what-if draft):
 // no server-side fields, leaves without children, inner nodes without an
 // indicator, methods with their own parameters only.
-export function docBody(doc: TemplateDoc): TemplateDoc {
+// `library`: the entries the leaves may use; those used go along as the
+// document's "indicators" (the file format's own library entries).
+export function docBody(doc: TemplateDoc, library: Indicator[] = []): TemplateDoc {
   const clean = (nodes: TemplateNode[]): TemplateNode[] =>
     nodes.map((n) => {
       const out: TemplateNode = { code: n.code.trim(), name_zh: n.name_zh.trim(), name_en: n.name_en.trim(), points: Number(n.points) || 0 }
@@ -127,7 +129,37 @@ export function docBody(doc: TemplateDoc): TemplateDoc {
     grades: { ...doc.grades },
     colours: { ...doc.colours },
     nodes: clean(doc.nodes),
+    ...(library.length ? { indicators: usedIndicators(doc.nodes, library) } : {}),
   }
+}
+
+// The library entries the leaves of `nodes` use, with the file format's keys only.
+function usedIndicators(nodes: TemplateNode[], library: Indicator[]): Indicator[] {
+  const used = new Set<string>()
+  const walk = (list: TemplateNode[]) => {
+    for (const n of list) {
+      if (n.children?.length) walk(n.children)
+      else if (n.indicator) used.add(n.indicator)
+    }
+  }
+  walk(nodes)
+  const out: Indicator[] = []
+  for (const i of library) {
+    if (!used.has(i.code) || out.some((x) => x.code === i.code)) continue
+    out.push({
+      code: i.code,
+      name_zh: i.name_zh,
+      name_en: i.name_en,
+      unit: i.unit,
+      direction: i.direction,
+      type: i.type,
+      source: i.source,
+      ...(i.metric ? { metric: i.metric } : {}),
+      method: cleanMethod(i.method),
+      ...(i.description ? { description: i.description } : {}),
+    })
+  }
+  return out
 }
 
 export const listIndicators = (q: Query = {}) => http.get<{ items: Indicator[] }>('/assess/indicators', q)
@@ -166,8 +198,11 @@ export interface MetricRecord {
 }
 
 export const listMetrics = () => http.get<{ items: MetricDef[] }>('/metrics')
-export const listMetricRecords = (key: string, q: { period: string; object: number; cursor?: string | null; limit?: number }) =>
-  http.get<{ items: MetricRecord[]; next_cursor: string | number | null }>(`/metrics/${encodeURIComponent(key)}/records`, q)
+export const listMetricRecords = (
+  key: string,
+  q: { period: string; object: number; cursor?: string | null; limit?: number },
+  silent = false,
+) => http.get<{ items: MetricRecord[]; next_cursor: string | number | null }>(`/metrics/${encodeURIComponent(key)}/records`, q, { silent })
 
 // ---- assessments and results --------------------------------------------------------
 

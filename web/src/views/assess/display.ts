@@ -13,6 +13,13 @@ export function score(v: number | null | undefined, digits = 2): string {
   return v.toFixed(digits)
 }
 
+// An input value (metric, manual): integers as they are, others with two
+// decimals (the exact value goes into a title attribute).
+export function num(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—'
+  return Number.isInteger(v) ? String(v) : v.toFixed(2)
+}
+
 // "▲ 2.35" / "▼ 1.20" / "—"; up is good.
 export function changeText(v: number | null | undefined): string {
   if (v === null || v === undefined) return '—'
