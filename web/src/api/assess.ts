@@ -165,8 +165,9 @@ function usedIndicators(nodes: TemplateNode[], library: Indicator[]): Indicator[
 export const listIndicators = (q: Query = {}) => http.get<{ items: Indicator[] }>('/assess/indicators', q)
 export const putIndicator = (code: string, i: Indicator) => http.put<Indicator>(`/assess/indicators/${encodeURIComponent(code)}`, i)
 export const listTemplates = (q: Query = {}) => http.get<{ items: TemplateSummary[] }>('/assess/templates', q)
-export const fetchTemplate = (code: string, version?: number | null) =>
-  http.get<TemplateDoc>(`/assess/templates/${encodeURIComponent(code)}`, { version })
+// silent: the caller copes without it (an expert may not read templates).
+export const fetchTemplate = (code: string, version?: number | null, silent = false) =>
+  http.get<TemplateDoc>(`/assess/templates/${encodeURIComponent(code)}`, { version }, { silent })
 export const listTemplateVersions = (code: string) =>
   http.get<{ items: TemplateSummary[] }>(`/assess/templates/${encodeURIComponent(code)}/versions`)
 export const createTemplate = (doc: TemplateDoc, publish = false) =>
@@ -600,8 +601,8 @@ export const putExpertScore = (
   template: string,
   body: { object_id: number; indicator: string; share: number; comment?: string },
 ) => http.put<ExpertScore>(`${base(period, template)}/expert/scores`, body)
-export const fetchExpertProgress = (period: string, template: string) =>
-  http.get<ExpertProgress>(`${base(period, template)}/experts/progress`)
+export const fetchExpertProgress = (period: string, template: string, silent = false) =>
+  http.get<ExpertProgress>(`${base(period, template)}/experts/progress`, undefined, { silent })
 
 // 复核: an object contests one indicator's score.
 export interface Appeal {
