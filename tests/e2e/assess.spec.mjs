@@ -1,10 +1,11 @@
 // Assessment console (考核) on the demo county: the finance officer opens the
 // template library and the shipped unit_asset_mgmt template, creates an
-// assessment of a month, runs it, reads the ranking with its colours and
-// walks an explain drawer down to an asset record; the unit clerk sees the
-// own unit's view. Run only this file: E2E_ONLY=assess node tests/e2e/run.mjs
+// assessment of a month, runs it, reads the ranking with its colours, walks
+// an explain drawer down to an asset record, exports the ranking as XLSX,
+// publishes and prints the bulletin; the unit clerk sees the own unit's view. Run only this file: E2E_ONLY=assess node tests/e2e/run.mjs
 import test from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { DEMO_PASSWORD, env, login, newPage, screenshot } from './lib.mjs'
 
 const FINANCE = 'finance' // 财政部门人员: assess.admin on the county
@@ -118,6 +119,29 @@ test('finance: template library, create and run an assessment, ranking with colo
     await drawer.locator('[data-test=explain-record-link]').first().click()
     await page.waitForURL(new RegExp(`/assets/${encodeURIComponent(number)}$`))
     await page.getByText(number).first().waitFor()
+
+    // Back on the dashboard: the ranking as XLSX, then publish and the printable bulletin.
+    await page.goBack()
+    await rows.first().waitFor()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=results-xlsx]')])
+    assert.match(download.suggestedFilename(), /\.xlsx$/, `an XLSX file: ${download.suggestedFilename()}`)
+    const head = readFileSync(await download.path()).subarray(0, 2).toString('latin1')
+    assert.equal(head, 'PK', 'the export is a zip (xlsx) file')
+    await page.click('[data-test=dashboard-publish]')
+    await page.locator('.el-message-box .el-button--primary').click()
+    await page.locator('[data-test=dashboard-finalize]').waitFor()
+    await page.getByRole('button', { name: /通报|Bulletin/ }).click()
+    await page.waitForURL(new RegExp(`/assess/assessments/${state.period}/${TEMPLATE}/bulletin$`))
+    const bulletinRows = page.locator('[data-test=bulletin-ranking] tbody tr')
+    await bulletinRows.first().waitFor()
+    assert.equal(await bulletinRows.count(), n, 'the bulletin ranks every unit')
+    const bulletinCounts = await page.locator('[data-test=bulletin-counts]').innerText()
+    assert.match(bulletinCounts, /红|Red/, `colour counts on the bulletin: ${bulletinCounts}`)
+    await page.emulateMedia({ media: 'print' })
+    assert.equal(await page.locator('.el-aside').isVisible(), false, 'printing hides the side menu')
+    assert.equal(await page.locator('[data-test=bulletin-print]').isVisible(), false, 'and the toolbar')
+    await screenshot(page, 'assess-4-bulletin-print')
+    await page.emulateMedia({ media: 'screen' })
   } finally {
     await page.context().close()
   }
@@ -142,7 +166,7 @@ test('clerk: my assessment shows the own unit with its score', async () => {
     const s = await apiSession(CLERK)
     assert.ok((await page.locator('.page-header h2').first().innerText()).includes(s.user.org.name), 'the header names the own unit')
     await page.locator('[data-test=unit-weakest] .el-table__body tr').first().waitFor()
-    await screenshot(page, 'assess-4-unit')
+    await screenshot(page, 'assess-5-unit')
   } finally {
     await page.context().close()
   }
