@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "assessment/input_routes.h"
+#include "assessment/template_routes.h"
 #include "asset/routes.h"
 #include "audit/routes.h"
 #include "auth/routes.h"
@@ -47,6 +48,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                           ? asset::DepreciationStart::kNextMonth
                                           : asset::DepreciationStart::kSameMonth;
   app->assets = std::make_unique<asset::AssetService>(*app->db, *app->categories, *app->orgs, asset_settings);
+  app->templates = std::make_unique<assessment::TemplateService>(*app->db);
+  MS_TRY(app->templates->EnsureSeeded());  // a fresh database gets the shipped templates
   app->inputs = std::make_unique<assessment::InputService>(
       *app->db, assessment::InputSettings{config.assess_inputs.evidence_max_bytes,
                                           config.assess_inputs.self_supervisor_gap});
@@ -77,6 +80,7 @@ void App::RegisterRoutes(http::Router& router) {
   asset::RegisterCategoryRoutes(router, *guard, *categories);
   asset::RegisterDirectoryRoutes(router, *guard, *directories);
   asset::RegisterAssetRoutes(router, *guard, *assets);
+  assessment::RegisterTemplateRoutes(router, *guard, *templates);
   assessment::RegisterInputRoutes(router, *guard, *inputs);
   metric::RegisterMetricRoutes(router, *guard, *metric_service);
   exchange::RegisterExchangeRoutes(router, *guard, {*db, *orgs, *assets, *directories, *jobs});

@@ -7,6 +7,7 @@
 
 #include "asset/category.h"
 #include "asset/directory_service.h"
+#include "assessment/template_service.h"
 #include "assessment/input_service.h"
 #include "asset/service.h"
 #include "audit/audit.h"
@@ -33,6 +34,8 @@ struct App {
   std::unique_ptr<asset::CategoryService> categories;
   std::unique_ptr<asset::DirectoryService> directories;
   std::unique_ptr<asset::AssetService> assets;
+  // The indicator library and the versioned assessment templates (考核模板).
+  std::unique_ptr<assessment::TemplateService> templates;
   // The metric registry (every module's metrics, registered in Open) and the
   // service that computes and stores them; before the assessment services.
   std::unique_ptr<metric::Registry> metrics;

@@ -324,9 +324,15 @@ struct ReadIndicatorResult {
   bool code_ok = false;
 };
 
+// allow_stored: accept (and ignore) the read-only "version" and "updated_at"
+// of a library entry as the API returns it.
 ReadIndicatorResult ReadIndicator(const json::object& obj, const std::string& prefix, std::vector<FieldError>& errors,
-                                  bool code_required) {
+                                  bool code_required, bool allow_stored = false) {
   ObjReader r(obj, prefix, errors);
+  if (allow_stored) {
+    r.Allow("version");
+    r.Allow("updated_at");
+  }
   ReadIndicatorResult out;
   Indicator& ind = out.indicator;
   if (auto code = ReadCode(r, "code", code_required, errors)) {
@@ -805,7 +811,7 @@ Result<Indicator> ParseIndicator(std::string_view json_text, std::string_view co
     errors.push_back(Err("code", "invalid_code", "编码只能由字母、数字和 . _ - 组成，且以字母或数字开头",
                          "use letters, digits and . _ - only, starting with a letter or digit"));
   }
-  auto read = ReadIndicator(obj, "", errors, code.empty());
+  auto read = ReadIndicator(obj, "", errors, code.empty(), /*allow_stored=*/true);
   if (!code.empty() && read.code_ok && read.indicator.code != code) {
     errors.push_back(Err("code", "mismatch", "与地址中的编码不一致", "differs from the code in the URL"));
   }

@@ -63,7 +63,8 @@ inline constexpr double kPointsTolerance = 1e-6;  // sums of points
 Result<TemplateFile> ParseTemplateFile(std::string_view json_text, const IndicatorLookup& stored);
 
 // Reads one library entry (the body of PUT /api/v1/assess/indicators/{code});
-// field paths have no prefix ("method.target"). With a non-empty `code` (the
+// field paths have no prefix ("method.target"); the read-only "version" and
+// "updated_at" of a stored entry are ignored. With a non-empty `code` (the
 // path's), the body's "code" may be left out and must match when given.
 Result<Indicator> ParseIndicator(std::string_view json_text, std::string_view code = {});
 

@@ -25,8 +25,10 @@ Result<StoredIndicator> IndicatorFromRow(const db::Row& r) {
   return s;
 }
 
+// Params keep views of their text: everything here must outlive the vector
+// (i and method_json do; the optional holds a view into i).
 std::vector<db::Param> IndicatorParams(const Indicator& i, const std::string& method_json, UtcTime now) {
-  std::optional<std::string> description;
+  std::optional<std::string_view> description;
   if (!i.description.empty()) description = i.description;
   return {i.code,
           i.name_zh,

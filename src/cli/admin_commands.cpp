@@ -12,7 +12,6 @@
 #include "demo/demo.h"
 
 namespace minsheng::cli {
-namespace {
 
 auth::Caller CliCaller() { return {&CliPrincipal(), "cli", "local"}; }
 
@@ -25,6 +24,8 @@ std::unique_ptr<App> OpenOrReport(const Config& config) {
   }
   return std::move(app).value();
 }
+
+namespace {
 
 std::string ReadPassword() {
   std::string line;

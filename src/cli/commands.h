@@ -2,9 +2,15 @@
 // dispatches here; each returns the process exit status.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "auth/model.h"
 #include "core/config.h"
+
+namespace minsheng {
+struct App;
+}
 
 namespace minsheng::cli {
 
@@ -72,6 +78,22 @@ struct TemplateImportArgs {
 };
 int TemplateImport(const Config& config, const TemplateImportArgs& args);
 int TemplateList(const Config& config);
+
+// minsheng template import FILE [--publish]: a template file
+// (docs/assessment-templates.md) as a new version; exit status 2 with every
+// problem and its field path when the file is bad (nothing written).
+// minsheng template list: the newest version of every template.
+struct TemplateImportArgs {
+  std::string file;
+  bool publish = false;
+};
+int TemplateImport(const Config& config, const TemplateImportArgs& args);
+int TemplateList(const Config& config);
+
+// The App on config.db for one command (crypto initialised), or nullptr after
+// printing why it could not open. CliCaller: the CLI principal, audited as "cli".
+std::unique_ptr<App> OpenOrReport(const Config& config);
+auth::Caller CliCaller();
 
 // Prints an Error for a person at the terminal (both languages) to stderr.
 void PrintError(const Error& e);

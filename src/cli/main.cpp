@@ -103,6 +103,18 @@ int main(int argc, char** argv) {
     flag(cmd, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
   }
 
+  minsheng::cli::TemplateImportArgs template_args;
+  auto* template_cmd = app.add_subcommand("template", "assessment templates (考核模板)");
+  template_cmd->require_subcommand(1);
+  auto* template_import = template_cmd->add_subcommand(
+      "import", "import a template file (docs/assessment-templates.md) as a new version; exit 2 on errors");
+  template_import->add_option("FILE", template_args.file, "the JSON file")->required();
+  template_import->add_flag("--publish", template_args.publish, "publish the new version at once");
+  auto* template_list = template_cmd->add_subcommand("list", "the newest version of every template");
+  for (auto* cmd : {template_import, template_list}) {
+    flag(cmd, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
+  }
+
   CLI11_PARSE(app, argc, argv);
 
   auto loaded = minsheng::LoadConfig(config_path);
@@ -130,5 +142,7 @@ int main(int argc, char** argv) {
   if (*import_assets) return minsheng::cli::ImportAssets(config, import_args);
   if (*export_assets) return minsheng::cli::ExportAssets(config, export_args);
   if (*assess_inputs_import) return minsheng::cli::AssessInputsImport(config, inputs_args);
+  if (*template_import) return minsheng::cli::TemplateImport(config, template_args);
+  if (*template_list) return minsheng::cli::TemplateList(config);
   return 2;
 }

@@ -218,6 +218,21 @@ TEST(AssessmentTemplate, ParsesOneIndicator) {
   EXPECT_EQ(bad.error().fields[0].field, "code");
   EXPECT_EQ(bad.error().fields[1].field, "method.target");
   EXPECT_EQ(ParseIndicator("{").error().code, "malformed_json");
+  // As the API returns it (with version and updated_at), under the path's code.
+  auto stored = ParseIndicator(R"({"code":"x.y","name_zh":"甲","name_en":"A","type":"cost","source":"manual",
+    "method":{"method":"yesno"},"metric":null,"version":3,"updated_at":"2026-11-22T00:00:00.000000Z"})", "x.y");
+  ASSERT_TRUE(stored.ok()) << Describe(stored.error());
+  EXPECT_EQ(stored->code, "x.y");
+  auto no_code = ParseIndicator(R"({"name_zh":"甲","name_en":"A","type":"cost","source":"manual",
+    "method":{"method":"yesno"}})", "p.q");
+  ASSERT_TRUE(no_code.ok());
+  EXPECT_EQ(no_code->code, "p.q");
+  auto other = ParseIndicator(R"({"code":"x.z","name_zh":"甲","name_en":"A","type":"cost","source":"manual",
+    "method":{"method":"yesno"}})", "x.y");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().fields.at(0).code, "mismatch");
+  // In a template file, a library entry has no version.
+  ExpectFieldError([](json::object& d) { Ind(d, 0)["version"] = 1; }, "indicators[0].version", "unknown_field");
 }
 
 TEST(AssessmentTemplate, MalformedDocuments) {
