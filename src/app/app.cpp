@@ -31,6 +31,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->config = config;
   db::Options options;
   options.readers = config.db_pool;
+  options.sqlite_cache_mb = config.sqlite_cache_mb;
+  options.sqlite_mmap_mb = config.sqlite_mmap_mb;
   MS_ASSIGN_OR_RETURN(app->db, db::Database::Open(config.db, options));
   MS_ASSIGN_OR_RETURN(const int applied, db::Migrate(*app->db));
   if (applied > 0) spdlog::info("applied {} migration(s) to {}", applied, app->db->Describe());

@@ -90,6 +90,8 @@ const std::vector<Key>& Keys() {
       IntKey("io_threads", &Config::io_threads, 1, 64),
       IntKey("blocking_threads", &Config::blocking_threads, 1, 256),
       IntKey("db_pool", &Config::db_pool, 1, 256),
+      IntKey("sqlite_cache_mb", &Config::sqlite_cache_mb, 1, 65536),
+      IntKey("sqlite_mmap_mb", &Config::sqlite_mmap_mb, 0, 1 << 20),
       IntKey("body_limit_bytes", &Config::body_limit_bytes, 1024, int64_t{1} << 30),
       IntKey("read_timeout_seconds", &Config::read_timeout_seconds, 1, 3600),
       BoolKey("secure_cookies", &Config::secure_cookies),

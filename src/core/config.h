@@ -58,6 +58,8 @@ struct Config {
   int io_threads = 2;
   int blocking_threads = 8;
   int db_pool = 8;
+  int sqlite_cache_mb = 16;  // page cache per SQLite connection (db_pool readers + 1 writer)
+  int sqlite_mmap_mb = 0;    // memory-mapped I/O per SQLite connection; 0 = off
   size_t body_limit_bytes = 1 << 20;
   int read_timeout_seconds = 30;
   bool secure_cookies = false;  // set when served behind TLS

@@ -190,6 +190,9 @@ class Pool {
 struct Options {
   int readers = 4;          // SQLite reader connections / PostgreSQL pool size
   int busy_timeout_ms = 5000;
+  // SQLite only, per connection: page cache and memory-mapped I/O (0 = off).
+  int sqlite_cache_mb = 16;
+  int sqlite_mmap_mb = 0;
 };
 
 class Database {
