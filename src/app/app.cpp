@@ -5,6 +5,8 @@
 
 #include "assessment/input_routes.h"
 #include "assessment/template_routes.h"
+#include "assessment/consequence_routes.h"
+#include "assessment/task_metrics.h"
 #include "asset/routes.h"
 #include "audit/routes.h"
 #include "auth/routes.h"
@@ -58,7 +60,11 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->metrics = std::make_unique<metric::Registry>();
   MS_TRY(metric::RegisterAssetMetrics(
       *app->metrics, metric::AssetMetricSettings{config.assess_metrics.registration_days}));
+  MS_TRY(assessment::RegisterTaskMetrics(*app->metrics));  // 整改闭环率
   app->metric_service = std::make_unique<metric::MetricService>(*app->db, *app->metrics, *app->orgs);
+  MS_ASSIGN_OR_RETURN(auto consequence_settings, assessment::LoadConsequenceSettings(config.assess_consequences));
+  app->consequences = std::make_unique<assessment::ConsequenceService>(
+      *app->db, std::move(consequence_settings), assessment::StoredTemplateLoader());
   app->jobs = std::make_unique<exchange::JobRegistry>();
   return app;
 }
@@ -85,6 +91,7 @@ void App::RegisterRoutes(http::Router& router) {
   assessment::RegisterTemplateRoutes(router, *guard, *templates);
   assessment::RegisterInputRoutes(router, *guard, *inputs);
   metric::RegisterMetricRoutes(router, *guard, *metric_service);
+  assessment::RegisterConsequenceRoutes(router, *guard, *consequences);
   exchange::RegisterExchangeRoutes(router, *guard, {*db, *orgs, *assets, *directories, *jobs});
   if (!config.web_root.empty()) router.SetFallback(http::StaticFiles(config.web_root));
 }

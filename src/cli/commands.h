@@ -95,6 +95,10 @@ int TemplateList(const Config& config);
 std::unique_ptr<App> OpenOrReport(const Config& config);
 auth::Caller CliCaller();
 
+// minsheng assess remind: marks the overdue rectification tasks not reminded
+// within assess.reminder_interval_days and prints them; exit status 0.
+int AssessRemind(const Config& config);
+
 // Prints an Error for a person at the terminal (both languages) to stderr.
 void PrintError(const Error& e);
 

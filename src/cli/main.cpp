@@ -85,6 +85,14 @@ int main(int argc, char** argv) {
   export_assets->add_option("--q", export_args.q, "free text over name, number, model, serial, brand");
   export_assets->add_option("-o,--output", export_args.out, "the file to write")->required();
 
+  // `assess` may already have been declared by another assess subcommand.
+  auto assess_found = app.get_subcommands([](CLI::App* a) { return a->get_name() == "assess"; });
+  auto* assess_cmd = assess_found.empty() ? app.add_subcommand("assess", "assessments (考核)") : assess_found.front();
+  assess_cmd->require_subcommand(1);
+  auto* assess_remind = assess_cmd->add_subcommand(
+      "remind", "remind the overdue rectification tasks (整改) and print them");
+  flag(assess_remind, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
+
   // assess inputs import FILE (the `assess` command may be declared above).
   minsheng::cli::AssessInputsArgs inputs_args;
   auto inputs_found = app.get_subcommands([](CLI::App* a) { return a->get_name() == "assess"; });
@@ -141,6 +149,7 @@ int main(int argc, char** argv) {
   if (*categories_import) return minsheng::cli::CategoriesImport(config, categories_file);
   if (*import_assets) return minsheng::cli::ImportAssets(config, import_args);
   if (*export_assets) return minsheng::cli::ExportAssets(config, export_args);
+  if (*assess_remind) return minsheng::cli::AssessRemind(config);
   if (*assess_inputs_import) return minsheng::cli::AssessInputsImport(config, inputs_args);
   if (*template_import) return minsheng::cli::TemplateImport(config, template_args);
   if (*template_list) return minsheng::cli::TemplateList(config);

@@ -1,6 +1,7 @@
 #include "core/config.h"
 
 #include <charconv>
+#include <cstdio>
 #include <functional>
 #include <toml++/toml.h>
 
@@ -72,6 +73,36 @@ Key StringKey(const char* name, std::string Config::*field) {
           }};
 }
 
+// A key of a nested section (config.assess_consequences …): an integer in [min, max].
+template <typename S, typename T>
+Key SectionIntKey(const char* name, S Config::*section, T S::*field, int64_t min, int64_t max) {
+  return {name, [=](Config& c, std::string_view v) -> Result<void> {
+            int64_t n = 0;
+            const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max)
+              return BadValue(name, "应为 " + std::to_string(min) + " 到 " + std::to_string(max) + " 之间的整数",
+                              "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+            (c.*section).*field = static_cast<T>(n);
+            return Ok();
+          }};
+}
+
+// A key of a nested section: a number in [min, max] (e.g. a share 0..1).
+template <typename S>
+Key SectionNumberKey(const char* name, S Config::*section, double S::*field, double min, double max) {
+  return {name, [=](Config& c, std::string_view v) -> Result<void> {
+            double d = 0;
+            const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+            if (ec != std::errc() || p != v.data() + v.size() || !(d >= min && d <= max)) {
+              char range[64];
+              std::snprintf(range, sizeof range, "%g – %g", min, max);
+              return BadValue(name, std::string("应为数字，范围 ") + range, std::string("expected a number, ") + range);
+            }
+            (c.*section).*field = d;
+            return Ok();
+          }};
+}
+
 const std::vector<Key>& Keys() {
   static const std::vector<Key> kKeys = {
       StringKey("db", &Config::db),
@@ -136,6 +167,17 @@ const std::vector<Key>& Keys() {
          c.assess_metrics.registration_days = n;
          return Ok();
        }},
+      {"assess.consequence_rules_file",
+       [](Config& c, std::string_view v) -> Result<void> {
+         c.assess_consequences.rules_file = std::string(v);
+         return Ok();
+       }},
+      SectionNumberKey("assess.failed_indicator_share", &Config::assess_consequences,
+                       &AssessConsequenceConfig::failed_indicator_share, 0, 1),
+      SectionIntKey("assess.rectification_days", &Config::assess_consequences,
+                    &AssessConsequenceConfig::rectification_days, 1, 3650),
+      SectionIntKey("assess.reminder_interval_days", &Config::assess_consequences,
+                    &AssessConsequenceConfig::reminder_interval_days, 1, 365),
       {"asset.depreciation_start",
        [](Config& c, std::string_view v) -> Result<void> {
          if (v != "same_month" && v != "next_month")

@@ -49,6 +49,15 @@ struct AssessMetricConfig {
   int registration_days = 30;
 };
 
+// Consequences and rectification tasks of assessments (issue 4,
+// docs/assessment-consequences.md).
+struct AssessConsequenceConfig {
+  std::string rules_file;               // a rules JSON replacing data/assessment/consequences.json ("" = shipped)
+  double failed_indicator_share = 0.6;  // a leaf scoring a lower share of its points has failed → task
+  int rectification_days = 30;          // task due = finalize/publish date (Asia/Shanghai) + days
+  int reminder_interval_days = 7;       // an overdue task is reminded again after this many days
+};
+
 struct Config {
   std::string db = "sqlite:./data/minsheng.db";
   std::string listen = "127.0.0.1:8080";
@@ -67,6 +76,7 @@ struct Config {
   SecurityConfig security;
   AssetConfig asset;
   AssessMetricConfig assess_metrics;
+  AssessConsequenceConfig assess_consequences;
   AssessInputConfig assess_inputs;
 
   // Host and port of `listen`; InvalidArgument naming "listen" when malformed.

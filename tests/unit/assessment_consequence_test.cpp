@@ -7,7 +7,11 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include <cstdio>
+#include <fstream>
+
 #include "assessment/consequence.h"
+#include "assessment/consequence_service.h"
 #include "assessment/scoring.h"
 
 namespace minsheng::assessment {
@@ -304,6 +308,39 @@ TEST_F(ConsequenceTest, BadRuleFilesNameTheField) {
   EXPECT_EQ(fields(R"({"rules":[{"code":"A b","kind":"a","name_zh":"x","name_en":"x","when":"over_target",
                      "methods":["steps"],"owner":"mayor"}]})"),
             (std::vector<std::string>{"rules[0].code:invalid", "rules[0].owner:invalid", "rules[0].methods:invalid"}));
+}
+
+TEST(ConsequenceSettingsTest, TheConfiguredRulesFileReplacesTheShippedRules) {
+  AssessConsequenceConfig config;
+  config.failed_indicator_share = 0.5;
+  config.rectification_days = 15;
+  auto shipped = LoadConsequenceSettings(config);
+  ASSERT_TRUE(shipped.ok());
+  EXPECT_EQ(shipped->rules.rules.size(), 8u);
+  EXPECT_EQ(shipped->tasks.failed_indicator_share, 0.5);
+  EXPECT_EQ(shipped->rectification_days, 15);
+
+  const std::string path = ::testing::TempDir() + "conseq_rules_test.json";
+  std::ofstream(path) << R"({"rules":[{"code":"no_reward","kind":"no_reward","name_zh":"不予奖励",
+      "name_en":"No reward","when":"below","threshold":80}]})";
+  config.rules_file = path;
+  auto own = LoadConsequenceSettings(config);
+  ASSERT_TRUE(own.ok()) << own.error().en;
+  ASSERT_EQ(own->rules.rules.size(), 1u);
+  EXPECT_EQ(own->rules.rules[0].threshold, 80);
+
+  std::ofstream(path) << R"({"rules":[{"code":"x","kind":"x","name_zh":"x","name_en":"x","when":"below"}]})";
+  auto bad = LoadConsequenceSettings(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "config.invalid");
+  EXPECT_NE(bad.error().en.find("rules[0].threshold"), std::string::npos) << bad.error().en;
+  EXPECT_NE(bad.error().en.find(path), std::string::npos);
+  std::remove(path.c_str());
+
+  config.rules_file = path + ".missing";
+  auto missing = LoadConsequenceSettings(config);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().en.find("Cannot read"), std::string::npos);
 }
 
 // ---- rectification tasks ------------------------------------------------------
