@@ -1202,6 +1202,7 @@ Result<Stats> AssetService::Statistics(const auth::Principal& who, const StatsQu
         if (by_state) g.state = ParseState(r.state);
         if (by_org) g.org_id = k.org;
       }
+      if (by_org && !g.org_name && k.org == r.org_id) g.org_name = r.org_name;
       g.count += r.count;
       g.value += Fen{r.value};
       out.total_count += r.count;
@@ -1209,7 +1210,7 @@ Result<Stats> AssetService::Statistics(const auth::Principal& who, const StatsQu
     }
   }
   for (auto& [k, g] : groups) {
-    if (g.org_id) {
+    if (g.org_id && !g.org_name) {
       auto o = orgs_.Lookup(*g.org_id);
       if (o.ok()) g.org_name = o->name;
     }

@@ -179,21 +179,35 @@ inline constexpr db::Sql kRollupTotalSubtree{
     "asset.rollup.total.subtree",
     "SELECT COALESCE(SUM(r.count), 0), COALESCE(SUM(r.value), 0) FROM asset_rollups r "
     "WHERE r.org_id IN (SELECT id FROM orgs WHERE path LIKE CAST($1 AS TEXT) || '%')" MS_ROLLUP_FILTER};
+// The same from the folded rollups (0005): $1 the subtree's root org id.
+inline constexpr db::Sql kRollupTotalTree{
+    "asset.rollup.total.tree",
+    "SELECT COALESCE(SUM(r.count), 0), COALESCE(SUM(r.value), 0) FROM asset_rollup_tree r "
+    "WHERE r.ancestor_id = $1" MS_ROLLUP_FILTER};
 #undef MS_ROLLUP_FILTER
 
 // Stats: rollups of a scope grouped by org, category and state (the service
 // folds orgs into the chosen org's children). $1 unit id / path prefix.
 #define MS_STATS_SELECT                                                                          \
   "SELECT r.org_id, o.path, r.category_code, COALESCE(c.name, ''), r.state, SUM(r.count), "      \
-  "SUM(r.value) FROM asset_rollups r JOIN orgs o ON o.id = r.org_id "                            \
+  "SUM(r.value), o.name FROM asset_rollups r JOIN orgs o ON o.id = r.org_id "                    \
   "LEFT JOIN categories c ON c.code = r.category_code "
 inline constexpr db::Sql kStatsUnit{
     "asset.stats.unit",
-    MS_STATS_SELECT "WHERE r.org_id = $1 AND r.count <> 0 GROUP BY r.org_id, o.path, r.category_code, c.name, r.state"};
+    MS_STATS_SELECT "WHERE r.org_id = $1 AND r.count <> 0 GROUP BY r.org_id, o.path, o.name, r.category_code, c.name, r.state"};
 inline constexpr db::Sql kStatsSubtree{
     "asset.stats.subtree",
     MS_STATS_SELECT "WHERE o.path LIKE CAST($1 AS TEXT) || '%' AND r.count <> 0 "
-    "GROUP BY r.org_id, o.path, r.category_code, c.name, r.state"};
+    "GROUP BY r.org_id, o.path, o.name, r.category_code, c.name, r.state"};
+// A subtree's stats from the folded rollups (0005): one row per child of
+// the root org $1 (the root itself for its own cards) × category × state;
+// the child's path stands in for the owner's, which the service only reads
+// down to the root's child.
+inline constexpr db::Sql kStatsTree{
+    "asset.stats.tree",
+    "SELECT t.child_id, o.path, t.category_code, COALESCE(c.name, ''), t.state, t.count, t.value, o.name "
+    "FROM asset_rollup_tree t JOIN orgs o ON o.id = t.child_id "
+    "LEFT JOIN categories c ON c.code = t.category_code WHERE t.ancestor_id = $1 AND t.count <> 0"};
 #undef MS_STATS_SELECT
 
 // ---- the card list family (see the top of this file) ------------------------

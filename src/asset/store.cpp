@@ -1,6 +1,7 @@
 #include "asset/store.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <deque>
 
 #include "asset/sql.h"
@@ -322,6 +323,18 @@ void AppendFilterParams(db::Connection& c, const StoreScope& scope, const StoreF
   }
 }
 
+// The org id a subtree path ends in ("/1/4/" → 4); none for "/" (every
+// org), whose stats are summed from the buckets themselves.
+std::optional<int64_t> RootId(std::string_view path) {
+  if (path.size() < 3 || path.back() != '/') return std::nullopt;
+  path.remove_suffix(1);
+  const auto s = path.substr(path.rfind('/') + 1);
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || end != s.data() + s.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
 }  // namespace
 
 Result<Card> AssetStore::GetByNumber(db::Connection& c, std::string_view number, std::string* org_path) {
@@ -481,6 +494,8 @@ Result<std::pair<int64_t, int64_t>> AssetStore::RollupTotal(db::Connection& c, c
   };
   if (scope.unit) {
     MS_TRY(c.ForEach(sql::kRollupTotalUnit, {scope.org_id, category_prefix, state}, read));
+  } else if (const auto root = RootId(scope.path)) {
+    MS_TRY(c.ForEach(sql::kRollupTotalTree, {*root, category_prefix, state}, read));
   } else {
     MS_TRY(c.ForEach(sql::kRollupTotalSubtree, {scope.path, category_prefix, state}, read));
   }
@@ -504,11 +519,13 @@ Result<std::vector<int64_t>> AssetStore::OwnersUnder(db::Connection& c, std::str
 Result<std::vector<AssetStore::RollupRow>> AssetStore::Rollups(db::Connection& c, const StoreScope& scope) {
   std::vector<RollupRow> out;
   auto read = [&](const db::Row& r) {
-    out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6)});
+    out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6), r.Text(7)});
     return true;
   };
   if (scope.unit) {
     MS_TRY(c.ForEach(sql::kStatsUnit, {scope.org_id}, read));
+  } else if (const auto root = RootId(scope.path)) {
+    MS_TRY(c.ForEach(sql::kStatsTree, {*root}, read));
   } else {
     MS_TRY(c.ForEach(sql::kStatsSubtree, {scope.path}, read));
   }

@@ -112,6 +112,7 @@ class AssetStore {
     std::string state;
     int64_t count = 0;
     int64_t value = 0;
+    std::string org_name;  // of org_id
   };
   static Result<std::vector<RollupRow>> Rollups(db::Connection& c, const StoreScope& scope);
 
