@@ -944,6 +944,17 @@ constexpr int64_t kCountCap = 10'000;
 // page (limit + 1 rows each, off the unit's index); beyond it, number order
 // walks the global index. Other orders always merge.
 constexpr size_t kMergeUnits = 64;
+// Free text in number order (SQLite): with more hits than this the page walks
+// the number index testing each card against the hit set (cheaper than
+// sorting every hit); with more than kProbeHits it asks the full-text index
+// per card instead of gathering the hits (StoreFilter::TextPlan).
+// (A subtree walks the global index only when it has many units, as for
+// pages without text.)
+constexpr int64_t kWalkHits = 5'000;
+constexpr int64_t kProbeHits = 100'000;
+// Short text has no index: its total counts the matches among the scope's
+// first kShortScanRows cards and, past them, is a lower bound (total_capped).
+constexpr int64_t kShortScanRows = 20'000;
 
 // The scope roots of who's asset.read narrowed to the subtree of `org` when
 // given; empty when nothing of it is visible.
@@ -1082,6 +1093,22 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
                             !filter.acquired_from && !filter.acquired_to && !filter.q;
   int64_t counted = 0;
   size_t scopes_read = 0;  // more than one: pages are merged here
+  // Hits of the full-text index alone (SQLite; -1 when not counted): they
+  // choose the plan and, when the scope holds every card and nothing else
+  // filters, are the total.
+  int64_t hits = -1;
+  if (f.text) {
+    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(*conn, *f.text, kProbeHits + 1));
+    if (hits > kProbeHits) {
+      f.text_plan = StoreFilter::TextPlan::kWalkProbe;
+    } else if (hits > kWalkHits) {
+      f.text_plan = StoreFilter::TextPlan::kWalkSet;
+    }
+  }
+  bool short_capped = false;  // a short text's count stopped reading
+  const bool text_only = hits >= 0 && roots.size() == 1 && !filter.category_prefix && !filter.state &&
+                         !filter.custodian_id && !filter.location && !filter.min_value && !filter.max_value &&
+                         !filter.acquired_from && !filter.acquired_to;
   for (const auto& root : roots) {
     StoreScope scope;
     scope.unit = root.exact;
@@ -1092,7 +1119,12 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
     // or (many units, number order) the global number index; free text is
     // driven by the trigram index and sorts only its hits.
     std::vector<StoreScope> parts;
-    if (scope.unit || f.text) {
+    if (f.text && !scope.unit && f.text_plan != StoreFilter::TextPlan::kHits && f.sort == SortKey::kNumber) {
+      MS_ASSIGN_OR_RETURN(const auto owners, AssetStore::OwnersUnder(*conn, scope.path));
+      StoreScope walked = scope;
+      walked.ordered = owners.size() > kMergeUnits;  // else the hits of the few units are sorted
+      parts.push_back(walked);
+    } else if (scope.unit || f.text) {
       parts.push_back(scope);
     } else {
       MS_ASSIGN_OR_RETURN(const auto owners, AssetStore::OwnersUnder(*conn, scope.path));
@@ -1113,9 +1145,21 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
       for (auto& c : items) page.items.push_back(std::move(c));
       ++scopes_read;
     }
+    bool whole_register = false;
+    if (text_only) {
+      MS_ASSIGN_OR_RETURN(const auto in_scope, AssetStore::RollupTotal(*conn, scope, std::nullopt, std::nullopt));
+      MS_ASSIGN_OR_RETURN(const int64_t all, AssetStore::TotalCards(*conn));
+      whole_register = in_scope.first == all;
+    }
     if (rollup_total) {
       MS_ASSIGN_OR_RETURN(auto t, AssetStore::RollupTotal(*conn, scope, f.category_prefix, f.state));
       counted += t.first;
+    } else if (whole_register) {
+      counted += hits;  // exact up to kProbeHits, beyond the cap
+    } else if (f.short_text_pattern) {
+      MS_ASSIGN_OR_RETURN(const auto n, AssetStore::CountShortText(*conn, scope, f, kShortScanRows));
+      counted += n.second;
+      short_capped = short_capped || n.first >= kShortScanRows;
     } else if (counted <= kCountCap) {
       MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::Count(*conn, scope, f, kCountCap));
       counted += n;
@@ -1129,7 +1173,10 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
     page.items.resize(static_cast<size_t>(limit));
     page.next_cursor = EncodeCursor(filter.sort, filter.descending, page.items.back());
   }
-  if (!rollup_total && counted > kCountCap) {
+  if (short_capped) {
+    page.total = counted;
+    page.total_capped = true;
+  } else if (!rollup_total && counted > kCountCap) {
     page.total = kCountCap;
     page.total_capped = true;
   } else {

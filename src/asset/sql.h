@@ -237,9 +237,34 @@ inline constexpr const char* kFilters =
     "ESCAPE '!' OR lower(a.model) LIKE $10 ESCAPE '!' OR lower(a.serial_no) LIKE $10 ESCAPE '!' OR "
     "lower(a.brand) LIKE $10 ESCAPE '!')";
 inline constexpr int kFilterParams = 10;  // $1 … $10
+// Short text (1–2 characters, no index) counted over a bounded scan: the
+// scope's first $12 cards under the other filters ($10 is NULL), with how
+// many of them match the pattern $11: examined, matched.
+inline constexpr const char* kShortCountHead =
+    "SELECT COUNT(*), COALESCE(SUM(t.m), 0) FROM (SELECT CASE WHEN lower(a.name) LIKE $11 ESCAPE '!' OR "
+    "lower(a.number) LIKE $11 ESCAPE '!' OR lower(a.model) LIKE $11 ESCAPE '!' OR lower(a.serial_no) LIKE $11 "
+    "ESCAPE '!' OR lower(a.brand) LIKE $11 ESCAPE '!' THEN 1 ELSE 0 END AS m FROM assets a "
+    "JOIN locations l ON l.id = a.location_id WHERE ";
+inline constexpr const char* kShortCountTail = " LIMIT $12) t";
 // Free text through the index, parameter $T: an FTS5 phrase on SQLite, a
 // LIKE pattern over the pg_trgm-indexed expression on PostgreSQL.
 inline constexpr const char* kTextSqlite = " AND a.id IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH $T)";
+// The walks of a number-ordered page (StoreFilter::TextPlan): the hits as a
+// set, or the index asked per card; `+` keeps the planner on the number index.
+inline constexpr const char* kTextWalkSet =
+    " AND +a.id IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH $T)";
+inline constexpr const char* kTextWalkProbe =
+    " AND EXISTS (SELECT 1 FROM assets_fts f WHERE assets_fts MATCH $T AND f.rowid = a.id)";
+// Hits of the full-text index, up to a cap: $1 the phrase, $2 the cap.
+inline constexpr db::Sql kTextHits{
+    "asset.text.hits", "SELECT COUNT(*) FROM (SELECT 1 FROM assets_fts WHERE assets_fts MATCH $1 LIMIT $2) t"};
+inline constexpr db::Sql kTotalCards{
+    "asset.rollup.total.all",
+    "SELECT COALESCE(SUM(t.count), 0) FROM asset_rollup_tree t JOIN orgs o ON o.id = t.ancestor_id "
+    "WHERE o.parent_id IS NULL"};
+// A page's ids are chosen first (the statement below in place of $IDS, its
+// ORDER BY and LIMIT included) and only those cards read with their names.
+inline constexpr const char* kIdsHead = "SELECT a.id FROM assets a JOIN locations l ON l.id = a.location_id WHERE ";
 inline constexpr const char* kTextPg =
     " AND (a.name || chr(31) || a.number || chr(31) || COALESCE(a.model, '') || chr(31) || "
     "COALESCE(a.serial_no, '') || chr(31) || COALESCE(a.brand, '')) ILIKE $T ESCAPE '!'";

@@ -160,6 +160,10 @@ class Statements {
   const db::Sql& list(int shape, SortKey sort, bool desc, bool after, bool text) const {
     return sqls_[list_[Index(shape, sort, desc, after, text)]];
   }
+  const db::Sql& walk(bool subtree, bool desc, bool after, bool probe) const {
+    return sqls_[walk_[WalkIndex(subtree, desc, after, probe)]];
+  }
+  const db::Sql& count_short(bool subtree) const { return sqls_[count_short_[subtree ? 1 : 0]]; }
   const db::Sql& count(bool subtree, bool text) const { return sqls_[count_[(subtree ? 2 : 0) + (text ? 1 : 0)]]; }
 
   static int Shape(const StoreScope& scope) { return scope.unit ? 0 : scope.ordered ? 2 : 1; }
@@ -219,8 +223,10 @@ class Statements {
         if (text) AddText(sqlite, pg, next);
         const std::string tail = " LIMIT $" + std::to_string(next) + ") t";
         count_[(subtree ? 2 : 0) + text] =
-            Add("asset.count." + scope_name + (text ? ".text" : ""), sqlite + tail, pg + tail);
+            Add("asset.count." + scope_name + (text ? ".text" : ""), SqliteLike(sqlite + tail), pg + tail);
       }
+      const std::string short_count = std::string(sql::kShortCountHead) + where + sql::kShortCountTail;
+      count_short_[subtree] = Add("asset.count." + scope_name + ".short", SqliteLike(short_count), short_count);
     }
     const char* kScopes[3] = {sql::kScopeUnit, sql::kScopeSubtree, sql::kScopeSubtreeOrdered};
     const char* kShapeNames[3] = {"unit", "subtree", "ordered"};
@@ -239,15 +245,73 @@ class Statements {
               if (after) next += unique ? 1 : 2;
               sqlite += OrderTail(sql::kSortColumns[sort], unique, desc != 0, after != 0, after_param, next);
               pg += OrderTail(sql::kSortColumnsPg[sort], unique, desc != 0, after != 0, after_param, next);
+              if (text) {
+                // SQLite: the hits are sorted by their key alone and only the
+                // page's cards are read with their names.
+                std::string ids = std::string(sql::kIdsHead) + where;
+                std::string unused;
+                int n = sql::kFilterParams + 1;
+                AddText(ids, unused, n);
+                ids += OrderTail(sql::kSortColumns[sort], unique, desc != 0, after != 0, after_param, next);
+                sqlite = PageOf(ids, sql::kSortColumns[sort], unique, desc != 0);
+              }
               const std::string name = std::string("asset.list.") + kShapeNames[shape] + "." + sql::kSortNames[sort] +
                                        (desc ? ".desc" : ".asc") + (after ? ".after" : "") + (text ? ".text" : "");
               list_[Index(shape, static_cast<SortKey>(sort), desc != 0, after != 0, text != 0)] =
-                  Add(name, sqlite, pg);
+                  Add(name, SqliteLike(sqlite), pg);
             }
           }
         }
       }
     }
+    AddWalks();
+  }
+
+  // The cards of the ids statement `ids` (ORDER BY … LIMIT included), with
+  // their names, in the same order.
+  static std::string PageOf(const std::string& ids, const std::string& col, bool unique, bool desc) {
+    std::string out = sql::kCardSelect;
+    Replace(out, "FROM assets a ", "FROM (" + ids + ") p JOIN assets a ON a.id = p.id ");
+    const char* dir = desc ? " DESC" : "";
+    return out + "ORDER BY " + col + dir + (unique ? "" : std::string(", a.id") + dir);
+  }
+
+  // Number-ordered pages walked off the number index (StoreFilter::TextPlan):
+  // scope 0 one unit (assets_org_number), 1 a subtree (assets_number).
+  void AddWalks() {
+    const char* kScopes[2] = {sql::kScopeUnit, sql::kScopeSubtreeOrdered};
+    for (int scope = 0; scope < 2; ++scope) {
+      for (int desc = 0; desc < 2; ++desc) {
+        for (int after = 0; after < 2; ++after) {
+          for (int probe = 0; probe < 2; ++probe) {
+            std::string ids = std::string(sql::kIdsHead) + kScopes[scope] + sql::kFilters +
+                              (probe ? sql::kTextWalkProbe : sql::kTextWalkSet);
+            const int text_param = sql::kFilterParams + 1;
+            Replace(ids, "$T", "$" + std::to_string(text_param));
+            const int after_param = text_param + 1;
+            const int limit_param = after_param + (after ? 1 : 0);
+            ids += OrderTail(sql::kSortColumns[0], true, desc != 0, after != 0, after_param, limit_param);
+            const std::string name = std::string("asset.list.walk.") + (scope ? "subtree" : "unit") +
+                                     (desc ? ".desc" : ".asc") + (after ? ".after" : "") +
+                                     (probe ? ".probe" : ".set");
+            walk_[WalkIndex(scope != 0, desc != 0, after != 0, probe != 0)] =
+                Add(name, SqliteLike(PageOf(ids, sql::kSortColumns[0], true, desc != 0)), "");
+          }
+        }
+      }
+    }
+  }
+  static size_t WalkIndex(bool subtree, bool desc, bool after, bool probe) {
+    return ((static_cast<size_t>(subtree) * 2 + desc) * 2 + after) * 2 + probe;
+  }
+
+  // SQLite's LIKE already ignores ASCII case, and its lower() folds ASCII
+  // only: the same match without a lower-cased copy of every value.
+  static std::string SqliteLike(std::string text) {
+    for (const char* col : {"a.name", "a.number", "a.model", "a.serial_no", "a.brand", "l.name"}) {
+      Replace(text, std::string("lower(") + col + ")", col);
+    }
+    return text;
   }
 
   static void AddText(std::string& sqlite, std::string& pg, int& next) {
@@ -280,8 +344,21 @@ class Statements {
   std::deque<db::Sql> sqls_;
   size_t insert_one_ = 0, insert_returning_ = 0, insert_batch_ = 0;
   size_t list_[96] = {};
+  size_t walk_[16] = {};
+  size_t count_short_[2] = {};
   size_t count_[4] = {};
 };
+
+// An FTS5 phrase: the trigram tokenizer matches it as a substring.
+std::string FtsPhrase(std::string_view text) {
+  std::string phrase = "\"";
+  for (char ch : text) {
+    phrase.push_back(ch);
+    if (ch == '"') phrase.push_back('"');
+  }
+  phrase.push_back('"');
+  return phrase;
+}
 
 // Scope and filter parameters $1 … $10 (+ text) shared by list and count.
 void AppendFilterParams(db::Connection& c, const StoreScope& scope, const StoreFilter& f, std::string* text_param,
@@ -302,14 +379,7 @@ void AppendFilterParams(db::Connection& c, const StoreScope& scope, const StoreF
   p.emplace_back(f.short_text_pattern);
   if (f.text) {
     if (c.engine() == db::Engine::kSqlite) {
-      // An FTS5 phrase: the trigram tokenizer matches it as a substring.
-      std::string phrase = "\"";
-      for (char ch : *f.text) {
-        phrase.push_back(ch);
-        if (ch == '"') phrase.push_back('"');
-      }
-      phrase.push_back('"');
-      *text_param = std::move(phrase);
+      *text_param = FtsPhrase(*f.text);
     } else {
       std::string pattern = "%";
       for (char ch : *f.text) {
@@ -460,8 +530,13 @@ Result<std::vector<Card>> AssetStore::List(db::Connection& c, const StoreScope& 
     if (f.sort != SortKey::kNumber) p.emplace_back(f.after->id);
   }
   p.emplace_back(limit);
+  const bool walk = f.text && f.text_plan != StoreFilter::TextPlan::kHits && f.sort == SortKey::kNumber &&
+                    c.engine() == db::Engine::kSqlite && (scope.unit || scope.ordered);
   const auto& sql =
-      Statements::Get().list(Statements::Shape(scope), f.sort, f.descending, f.after.has_value(), f.text.has_value());
+      walk ? Statements::Get().walk(!scope.unit, f.descending, f.after.has_value(),
+                                    f.text_plan == StoreFilter::TextPlan::kWalkProbe)
+           : Statements::Get().list(Statements::Shape(scope), f.sort, f.descending, f.after.has_value(),
+                                    f.text.has_value());
   std::vector<Card> out;
   out.reserve(static_cast<size_t>(limit));
   MS_TRY(c.ForEach(sql, p, [&](const db::Row& r) {
@@ -470,6 +545,32 @@ Result<std::vector<Card>> AssetStore::List(db::Connection& c, const StoreScope& 
   }));
   return out;
 }
+
+Result<std::pair<int64_t, int64_t>> AssetStore::CountShortText(db::Connection& c, const StoreScope& scope,
+                                                               const StoreFilter& f, int64_t rows) {
+  StoreFilter others = f;
+  others.short_text_pattern.reset();
+  others.text.reset();
+  std::vector<db::Param> p;
+  std::string unused;
+  AppendFilterParams(c, scope, others, &unused, p);
+  p.emplace_back(f.short_text_pattern);
+  p.emplace_back(rows);
+  std::pair<int64_t, int64_t> out{0, 0};
+  MS_TRY(c.ForEach(Statements::Get().count_short(!scope.unit), p, [&](const db::Row& r) {
+    out = {r.Int(0), r.Int(1)};
+    return false;
+  }));
+  return out;
+}
+
+Result<int64_t> AssetStore::TextHits(db::Connection& c, std::string_view text, int64_t cap) {
+  if (c.engine() != db::Engine::kSqlite) return -1;
+  const std::string phrase = FtsPhrase(text);
+  return c.QueryInt(sql::kTextHits, {phrase, cap});
+}
+
+Result<int64_t> AssetStore::TotalCards(db::Connection& c) { return c.QueryInt(sql::kTotalCards, {}); }
 
 Result<int64_t> AssetStore::Count(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int64_t cap) {
   std::vector<db::Param> p;

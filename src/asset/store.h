@@ -45,6 +45,12 @@ struct StoreFilter {
   std::optional<int64_t> acquired_to;
   std::optional<std::string> short_text_pattern;  // LIKE pattern for 1–2 character queries
   std::optional<std::string> text;                // indexed free text (3+ characters), raw
+  // SQLite, number order, many hits (AssetStore::TextHits): walk the number
+  // index and test each card against the hits instead of sorting every hit.
+  // kWalkProbe asks the full-text index per card (fewer cards to walk than
+  // hits to gather: very common text); kWalkSet gathers the hits first.
+  enum class TextPlan { kHits, kWalkSet, kWalkProbe };
+  TextPlan text_plan = TextPlan::kHits;
   SortKey sort = SortKey::kNumber;
   bool descending = false;
   std::optional<ListCursor> after;
@@ -98,6 +104,15 @@ class AssetStore {
   // Up to limit cards of the scope matching the filter, in sort order after
   // the cursor.
   static Result<std::vector<Card>> List(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int limit);
+  // Cards whose indexed text contains `text`, counting at most cap (SQLite:
+  // the full-text index alone, no card read; PostgreSQL: -1, not counted).
+  static Result<int64_t> TextHits(db::Connection& c, std::string_view text, int64_t cap);
+  // Every card of the register, from the folded rollups.
+  static Result<int64_t> TotalCards(db::Connection& c);
+  // Short text (f.short_text_pattern): of the scope's first `rows` cards
+  // under the other filters, how many were read and how many match.
+  static Result<std::pair<int64_t, int64_t>> CountShortText(db::Connection& c, const StoreScope& scope,
+                                                            const StoreFilter& f, int64_t rows);
   // Matching cards, counting at most cap + 1.
   static Result<int64_t> Count(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int64_t cap);
   // Count and value from the rollups (filters: category prefix, state only).
