@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <type_traits>
 
 #include "asset/directory_store.h"
 #include "asset/store.h"
@@ -141,9 +142,152 @@ std::pair<std::string, std::string> Diff(const json::object& before, const json:
   return {json::serialize(b), json::serialize(a)};
 }
 
+// Writes a card's JSON straight into a string, byte for byte what
+// json::serialize(CardObject(c)) gives (same keys, order and escapes), without
+// building the object: the list and card pages render many of these.
+class CardWriter {
+ public:
+  explicit CardWriter(std::string& out) : out_(out) {}
+
+  void Str(std::string_view key, std::string_view v) {
+    Key(key);
+    Quoted(v);
+  }
+  void Int(std::string_view key, int64_t v) {
+    Key(key);
+    char buf[24];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, end);
+  }
+  void Real(std::string_view key, double v) {
+    Key(key);
+    out_ += json::serialize(json::value(v));
+  }
+  template <typename T>
+  void Opt(std::string_view key, const std::optional<T>& v) {
+    if (!v) {
+      Key(key);
+      out_ += "null";
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      Str(key, *v);
+    } else if constexpr (std::is_same_v<T, double>) {
+      Real(key, *v);
+    } else {
+      Int(key, *v);
+    }
+  }
+  void Raw(std::string_view key, std::string_view json_text) {
+    Key(key);
+    out_ += json_text;
+  }
+  void Close() { out_ += first_ ? "{}" : "}"; }
+
+ private:
+  void Key(std::string_view k) {
+    out_ += first_ ? "{\"" : ",\"";
+    first_ = false;
+    out_ += k;
+    out_ += "\":";
+  }
+  // boost::json's escapes: \" \\ \b \f \n \r \t, other C0 as \u00xx.
+  void Quoted(std::string_view v) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out_.push_back('"');
+    size_t plain = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      const auto ch = static_cast<unsigned char>(v[i]);
+      if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
+      out_.append(v.data() + plain, i - plain);
+      plain = i + 1;
+      out_.push_back('\\');
+      switch (ch) {
+        case '"':
+          out_.push_back('"');
+          break;
+        case '\\':
+          out_.push_back('\\');
+          break;
+        case '\b':
+          out_.push_back('b');
+          break;
+        case '\f':
+          out_.push_back('f');
+          break;
+        case '\n':
+          out_.push_back('n');
+          break;
+        case '\r':
+          out_.push_back('r');
+          break;
+        case '\t':
+          out_.push_back('t');
+          break;
+        default:
+          out_ += "u00";
+          out_.push_back(kHex[ch >> 4]);
+          out_.push_back(kHex[ch & 15]);
+      }
+    }
+    out_.append(v.data() + plain, v.size() - plain);
+    out_.push_back('"');
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
+
 }  // namespace
 
-std::string CardJson(const Card& c) { return json::serialize(CardObject(c)); }
+std::string CardJson(const Card& c) {
+  std::string out;
+  out.reserve(1536);
+  CardWriter w(out);
+  w.Str("number", c.number);
+  w.Str("name", c.name);
+  w.Int("org_id", c.org_id);
+  w.Str("org_code", c.org_code);
+  w.Str("org_name", c.org_name);
+  w.Str("category_code", c.category_code);
+  w.Str("category_name", c.category_name);
+  w.Str("subject_code", c.subject_code);
+  w.Str("acquisition_method", c.acquisition_method);
+  w.Str("funding_source", c.funding_source);
+  w.Str("acquired_on", FormatDate(c.acquired_on));
+  w.Str("booked_on", FormatDate(c.booked_on));
+  w.Int("original_value", c.original_value.value);
+  w.Str("original_value_yuan", FormatYuan(c.original_value));
+  w.Int("quantity", c.quantity);
+  w.Str("unit_of_measure", c.unit_of_measure);
+  w.Opt("usage_direction", c.usage_direction);
+  w.Opt("department_id", c.department_id);
+  w.Opt("department_name", c.department_name);
+  w.Opt("custodian_id", c.custodian_id);
+  w.Opt("custodian_name", c.custodian_name);
+  w.Opt("manager_id", c.manager_id);
+  w.Opt("manager_name", c.manager_name);
+  w.Int("location_id", c.location_id);
+  w.Str("location_name", c.location_name);
+  w.Opt("latitude", c.latitude);
+  w.Opt("longitude", c.longitude);
+  w.Opt("model", c.model);
+  w.Opt("spec", c.spec);
+  w.Opt("brand", c.brand);
+  w.Opt("serial_no", c.serial_no);
+  w.Str("depreciation_method", DepreciationMethodName(c.depreciation_method));
+  w.Int("life_months", c.life_months);
+  w.Opt("certificate_no", c.certificate_no);
+  w.Opt("project_ref", c.project_ref);
+  const auto ext = EncodeExt(c.ext);  // already the serialized object
+  w.Raw("ext", ext ? std::string_view(*ext) : std::string_view("{}"));
+  w.Str("value_status", c.value_status);
+  w.Str("state", StateName(c.state));
+  w.Str("state_zh", StateNameZh(c.state));
+  w.Int("version", c.version);
+  w.Str("created_at", FormatUtc(c.created_at));
+  w.Str("updated_at", FormatUtc(c.updated_at));
+  w.Close();
+  return out;
+}
 std::string CardExtJson(const CardExt& e) { return json::serialize(ExtObject(e)); }
 
 // ---- validation -------------------------------------------------------------------
