@@ -79,17 +79,6 @@ struct TemplateImportArgs {
 int TemplateImport(const Config& config, const TemplateImportArgs& args);
 int TemplateList(const Config& config);
 
-// minsheng template import FILE [--publish]: a template file
-// (docs/assessment-templates.md) as a new version; exit status 2 with every
-// problem and its field path when the file is bad (nothing written).
-// minsheng template list: the newest version of every template.
-struct TemplateImportArgs {
-  std::string file;
-  bool publish = false;
-};
-int TemplateImport(const Config& config, const TemplateImportArgs& args);
-int TemplateList(const Config& config);
-
 // The App on config.db for one command (crypto initialised), or nullptr after
 // printing why it could not open. CliCaller: the CLI principal, audited as "cli".
 std::unique_ptr<App> OpenOrReport(const Config& config);
