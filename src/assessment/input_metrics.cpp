@@ -65,9 +65,8 @@ Result<void> RegisterInputMetrics(metric::Registry& registry) {
       ref.kind = "self_check";
       ref.id = r.assessment_id;
       ref.label = r.period + " " + r.template_code;
-      ref.note = !r.submitted ? "到期未提交 not submitted by the deadline"
-                 : r.late     ? "逾期提交 submitted late"
-                              : "按期提交 submitted on time";
+      ref.note = !r.submitted ? "not submitted by the deadline" : r.late ? "submitted late" : "submitted on time";
+      ref.note_zh = !r.submitted ? "到期未提交" : r.late ? "逾期提交" : "按期提交";
       ref.counted = on_time;
       page.items.push_back(std::move(ref));
     }
