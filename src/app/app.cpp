@@ -6,6 +6,8 @@
 #include "assessment/input_metrics.h"
 #include "assessment/input_routes.h"
 #include "assessment/template_routes.h"
+#include "assessment/consequence_routes.h"
+#include "assessment/task_metrics.h"
 #include "asset/routes.h"
 #include "audit/routes.h"
 #include "auth/routes.h"
@@ -32,6 +34,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->config = config;
   db::Options options;
   options.readers = config.db_pool;
+  options.sqlite_cache_mb = config.sqlite_cache_mb;
+  options.sqlite_mmap_mb = config.sqlite_mmap_mb;
   MS_ASSIGN_OR_RETURN(app->db, db::Database::Open(config.db, options));
   MS_ASSIGN_OR_RETURN(const int applied, db::Migrate(*app->db));
   if (applied > 0) spdlog::info("applied {} migration(s) to {}", applied, app->db->Describe());
@@ -57,8 +61,12 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->metrics = std::make_unique<metric::Registry>();
   MS_TRY(metric::RegisterAssetMetrics(
       *app->metrics, metric::AssetMetricSettings{config.assess_metrics.registration_days}));
+  MS_TRY(assessment::RegisterTaskMetrics(*app->metrics));  // 整改闭环率
   MS_TRY(assessment::RegisterInputMetrics(*app->metrics));  // 月度自查及时率
   app->metric_service = std::make_unique<metric::MetricService>(*app->db, *app->metrics, *app->orgs);
+  MS_ASSIGN_OR_RETURN(auto consequence_settings, assessment::LoadConsequenceSettings(config.assess_consequences));
+  app->consequences = std::make_unique<assessment::ConsequenceService>(
+      *app->db, std::move(consequence_settings), assessment::StoredTemplateLoader());
   app->jobs = std::make_unique<exchange::JobRegistry>();
   return app;
 }
@@ -85,6 +93,7 @@ void App::RegisterRoutes(http::Router& router) {
   assessment::RegisterTemplateRoutes(router, *guard, *templates);
   assessment::RegisterInputRoutes(router, *guard, *inputs);
   metric::RegisterMetricRoutes(router, *guard, *metric_service);
+  assessment::RegisterConsequenceRoutes(router, *guard, *consequences);
   exchange::RegisterExchangeRoutes(router, *guard, {*db, *orgs, *assets, *directories, *jobs});
   if (!config.web_root.empty()) router.SetFallback(http::StaticFiles(config.web_root));
 }
