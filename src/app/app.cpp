@@ -13,6 +13,7 @@
 #include "auth/routes.h"
 #include "core/version.h"
 #include "exchange/routes.h"
+#include "exchange/table_export.h"
 #include "metric/asset_metrics.h"
 #include "metric/routes.h"
 #include "org/routes.h"
@@ -95,6 +96,7 @@ void App::RegisterRoutes(http::Router& router) {
   metric::RegisterMetricRoutes(router, *guard, *metric_service);
   assessment::RegisterConsequenceRoutes(router, *guard, *consequences);
   exchange::RegisterExchangeRoutes(router, *guard, {*db, *orgs, *assets, *directories, *jobs});
+  exchange::RegisterTableExportRoutes(router, *guard);
   if (!config.web_root.empty()) router.SetFallback(http::StaticFiles(config.web_root));
 }
 
