@@ -5,8 +5,10 @@
 // A list of ids or keys travels as ONE text parameter holding a JSON array
 // ("[3,17,42]", "[\"asset.idle_rate\"]"), so each statement has a fixed text
 // whatever the number of objects: SQLite reads it with json_each, PostgreSQL
-// turns the brackets into braces and casts it to an array (= ANY, which the
-// planner serves from the org_id indexes).
+// with json_array_elements_text into an array built once per execution (an
+// InitPlan; = ANY over it is served from the org_id indexes). Casting the
+// text itself to BIGINT[] would be re-parsed for every row (13 s instead of
+// 1.3 s over 1,000,000 cards).
 #pragma once
 
 #include "db/database.h"
@@ -15,8 +17,10 @@ namespace minsheng::metric::sql {
 
 // `col IN <the JSON array in $n>`, per engine.
 #define MS_IN_IDS_LITE(col, n) " " col " IN (SELECT value FROM json_each(" n ")) "
-#define MS_IN_IDS_PG(col, n) " " col " = ANY(CAST(translate(CAST(" n " AS TEXT), '[]', '{}') AS BIGINT[])) "
-#define MS_IN_KEYS_PG(col, n) " " col " = ANY(CAST(translate(CAST(" n " AS TEXT), '[]', '{}') AS TEXT[])) "
+#define MS_IN_IDS_PG(col, n) \
+  " " col " = ANY(ARRAY(SELECT CAST(t.v AS BIGINT) FROM json_array_elements_text(CAST(" n " AS JSON)) AS t(v))) "
+#define MS_IN_KEYS_PG(col, n) \
+  " " col " = ANY(ARRAY(SELECT t.v FROM json_array_elements_text(CAST(" n " AS JSON)) AS t(v))) "
 
 // A statement whose object list ($1 unless said) is `col IN …`: the same
 // text around it on both engines.
