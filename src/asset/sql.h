@@ -115,6 +115,18 @@ inline constexpr const char* kInsertHead =
     "state, created_at, updated_at, version) VALUES ";
 // One row's placeholders are generated: ($k+1, …, $k+31, $k+31, 1).
 inline constexpr int kBatchRows = 100;  // rows per multi-row INSERT of RegisterMany
+// A bulk insert on SQLite (AssetStore::BeginBulk): the full-text trigger's
+// text, the last id before, and the index filled for the cards after it —
+// exactly what the trigger (0003) would have written for each.
+inline constexpr db::Sql kFtsInsertTrigger{
+    "asset.bulk.fts_trigger",
+    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'assets_fts_insert'"};
+inline constexpr db::Sql kMaxAssetId{"asset.bulk.max_id", "SELECT COALESCE(MAX(id), 0) FROM assets"};
+inline constexpr db::Sql kFtsFill{
+    "asset.bulk.fts_fill",
+    "INSERT INTO assets_fts (rowid, name, number, model, serial_no, brand) "
+    "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"};
+inline constexpr db::Sql kCacheSize{"asset.bulk.cache_size", "PRAGMA cache_size"};
 
 // Every mutable column of a card, written from the service's merged card.
 inline constexpr db::Sql kCardUpdate{

@@ -447,6 +447,36 @@ Result<void> AssetStore::InsertMany(db::Connection& c, std::span<const Card> car
   return Ok();
 }
 
+Result<AssetStore::Bulk> AssetStore::BeginBulk(db::Connection& c, int cache_mb) {
+  Bulk b;
+  if (c.engine() != db::Engine::kSqlite) return b;
+  MS_ASSIGN_OR_RETURN(b.cache_size, c.QueryInt(sql::kCacheSize, {}));
+  MS_ASSIGN_OR_RETURN(b.max_id_before, c.QueryInt(sql::kMaxAssetId, {}));
+  MS_TRY(c.ForEach(sql::kFtsInsertTrigger, {}, [&](const db::Row& r) {
+    b.fts_trigger = r.Text(0);
+    return false;
+  }));
+  b.active = true;
+  MS_TRY(c.ExecScript("PRAGMA cache_size = -" + std::to_string(int64_t{cache_mb} * 1024)));
+  if (!b.fts_trigger.empty()) MS_TRY(c.ExecScript("DROP TRIGGER assets_fts_insert"));
+  return b;
+}
+
+Result<void> AssetStore::FinishBulk(db::Connection& c, Bulk& b) {
+  if (!b.active) return Ok();
+  if (!b.fts_trigger.empty()) {
+    MS_TRY(c.Exec(sql::kFtsFill, {b.max_id_before}));
+    MS_TRY(c.ExecScript(b.fts_trigger));
+  }
+  return Ok();
+}
+
+void AssetStore::EndBulkCache(db::Connection& c, Bulk& b) {
+  if (!b.active) return;
+  b.active = false;
+  (void)c.ExecScript("PRAGMA cache_size = " + std::to_string(b.cache_size));
+}
+
 Result<void> AssetStore::Update(db::Connection& c, const Card& k, int64_t expected_version) {
   const auto ext = EncodeExt(k.ext);
   MS_ASSIGN_OR_RETURN(

@@ -83,6 +83,24 @@ class AssetStore {
   static Result<int64_t> Insert(db::Connection& c, const Card& card);
   // Inserts cards with multi-row prepared INSERTs (sql::kBatchRows per statement).
   static Result<void> InsertMany(db::Connection& c, std::span<const Card> cards);
+  // A bulk insert (the import) inside one write transaction, between
+  // BeginBulk and FinishBulk. SQLite: the full-text index is filled for the
+  // new cards by one statement in FinishBulk instead of by the per-row
+  // trigger (dropped and re-created inside the transaction, so a rollback
+  // restores it), and the writer's page cache is cache_mb until EndBulkCache
+  // (after the commit: shrinking it earlier would spill the dirty pages).
+  // Between BeginBulk and FinishBulk the transaction may only insert cards.
+  // PostgreSQL: nothing to do.
+  struct Bulk {
+    bool active = false;
+    int64_t max_id_before = 0;
+    std::string fts_trigger;  // the trigger's CREATE statement
+    int64_t cache_size = 0;   // PRAGMA cache_size before
+  };
+  static Result<Bulk> BeginBulk(db::Connection& c, int cache_mb);
+  static Result<void> FinishBulk(db::Connection& c, Bulk& bulk);
+  // Puts the writer's page cache back (also after a rollback); idempotent.
+  static void EndBulkCache(db::Connection& c, Bulk& bulk);
   // Writes every mutable column; Conflict "version_conflict" when the stored
   // version is not expected_version.
   static Result<void> Update(db::Connection& c, const Card& card, int64_t expected_version);

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "asset/store.h"
 #include "core/date.h"
 #include "core/text.h"
 
@@ -443,7 +444,14 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
   }
   if (options.dry_run) return result;
 
-  // 5. Write in chunks inside the same transaction.
+  // 5. Write in chunks inside the same transaction, as one bulk insert
+  // (AssetStore::BeginBulk: the search index is filled once at the end).
+  MS_ASSIGN_OR_RETURN(asset::AssetStore::Bulk bulk, asset::AssetStore::BeginBulk(*tx, options.sqlite_cache_mb));
+  struct CacheGuard {  // the page cache goes back on return: after the commit, or before the rollback
+    db::Connection& c;
+    asset::AssetStore::Bulk& b;
+    ~CacheGuard() { asset::AssetStore::EndBulkCache(c, b); }
+  } cache_guard{*tx, bulk};
   asset::BatchOptions batch;
   batch.batch_id = options.batch_id;
   batch.note = "导入 import";
@@ -482,6 +490,7 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
     chunk.clear();
     Progress(options, ImportPhase::kWriting, result.imported, total);
   }
+  MS_TRY(asset::AssetStore::FinishBulk(*tx, bulk));
   MS_TRY(tx.Commit());
   return result;
 }

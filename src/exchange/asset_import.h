@@ -52,6 +52,9 @@ struct AssetImportOptions {
   ReadOptions read;          // sheet name, limits
   size_t chunk_rows = 10000; // RegisterMany batch size
   size_t max_errors = 10000; // errors kept for the report
+  // SQLite: the writer's page cache while the cards are written (MiB), so a
+  // large import's index pages are not spilled and read back mid-transaction.
+  int sqlite_cache_mb = 512;
   // Rows done of total in a phase; called every few thousand rows.
   std::function<void(ImportPhase phase, int64_t done, int64_t total)> on_progress;
 };
