@@ -8,6 +8,8 @@
 #include "assessment/template_routes.h"
 #include "assessment/consequence_routes.h"
 #include "assessment/task_metrics.h"
+#include "assessment/run_metric_link.h"
+#include "assessment/run_routes.h"
 #include "asset/routes.h"
 #include "audit/routes.h"
 #include "auth/routes.h"
@@ -65,6 +67,14 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   MS_TRY(assessment::RegisterTaskMetrics(*app->metrics));  // 整改闭环率
   MS_TRY(assessment::RegisterInputMetrics(*app->metrics));  // 月度自查及时率
   app->metric_service = std::make_unique<metric::MetricService>(*app->db, *app->metrics, *app->orgs);
+  assessment::RunSettings run_settings;
+  run_settings.self_supervisor_gap = config.assess_inputs.self_supervisor_gap;
+  run_settings.expert_aggregation = config.assess_runs.expert_aggregation == "trimmed_mean"
+                                        ? assessment::ExpertAggregation::kTrimmedMean
+                                        : assessment::ExpertAggregation::kMean;
+  run_settings.appeal_days = config.assess_runs.appeal_days;
+  app->runs = std::make_unique<assessment::RunService>(*app->db, assessment::LinkMetrics(*app->metric_service),
+                                                       run_settings);
   MS_ASSIGN_OR_RETURN(auto consequence_settings, assessment::LoadConsequenceSettings(config.assess_consequences));
   app->consequences = std::make_unique<assessment::ConsequenceService>(
       *app->db, std::move(consequence_settings), assessment::StoredTemplateLoader());
@@ -94,6 +104,7 @@ void App::RegisterRoutes(http::Router& router) {
   assessment::RegisterTemplateRoutes(router, *guard, *templates);
   assessment::RegisterInputRoutes(router, *guard, *inputs);
   metric::RegisterMetricRoutes(router, *guard, *metric_service);
+  assessment::RegisterRunRoutes(router, *guard, *runs);
   assessment::RegisterConsequenceRoutes(router, *guard, *consequences);
   exchange::RegisterExchangeRoutes(router, *guard, {*db, *orgs, *assets, *directories, *jobs});
   exchange::RegisterTableExportRoutes(router, *guard);

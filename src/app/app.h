@@ -9,6 +9,7 @@
 #include "asset/directory_service.h"
 #include "assessment/template_service.h"
 #include "assessment/input_service.h"
+#include "assessment/run_service.h"
 #include "assessment/consequence_service.h"
 #include "asset/service.h"
 #include "audit/audit.h"
@@ -41,6 +42,8 @@ struct App {
   // service that computes and stores them; before the assessment services.
   std::unique_ptr<metric::Registry> metrics;
   std::unique_ptr<metric::MetricService> metric_service;
+  // Assessments and their runs, results, explain, bulletins (考核).
+  std::unique_ptr<assessment::RunService> runs;
   // Consequences of finalized assessments and rectification tasks (结果运用, 整改).
   std::unique_ptr<assessment::ConsequenceService> consequences;
   // Inputs from people: manual values, evidence, self-checks, experts, appeals.

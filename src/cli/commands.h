@@ -88,6 +88,20 @@ auth::Caller CliCaller();
 // within assess.reminder_interval_days and prints them; exit status 0.
 int AssessRemind(const Config& config);
 
+// minsheng assess run --template CODE --period P [--scope ORG_CODE]: creates the
+// assessment when missing (scope: the root region), computes it and prints the
+// ranking (rank, code, name, total 2 dp, grade 优/良/中/差, colour).
+// minsheng assess publish|finalize --template CODE --period P. Exit status 1 on
+// any error (printed in both languages), 2 for a malformed period.
+struct AssessArgs {
+  std::string template_code;
+  std::string period;
+  std::string scope_code;
+};
+int AssessRun(const Config& config, const AssessArgs& args);
+int AssessPublish(const Config& config, const AssessArgs& args);
+int AssessFinalize(const Config& config, const AssessArgs& args);
+
 // Prints an Error for a person at the terminal (both languages) to stderr.
 void PrintError(const Error& e);
 

@@ -106,6 +106,22 @@ int main(int argc, char** argv) {
                                    "username who accepts the rows (needed for \"accept\": true)");
   flag(assess_inputs_import, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
 
+  // assess run | publish | finalize (the `assess` command may be declared above).
+  minsheng::cli::AssessArgs assess_args;
+  auto runs_found = app.get_subcommands([](CLI::App* a) { return a->get_name() == "assess"; });
+  auto* runs_cmd = runs_found.empty() ? app.add_subcommand("assess", "assessments (考核)") : runs_found.front();
+  runs_cmd->require_subcommand(1);
+  auto* assess_run = runs_cmd->add_subcommand(
+      "run", "compute an assessment (created when missing) and print the ranking");
+  auto* assess_publish = runs_cmd->add_subcommand("publish", "publish a computed assessment (opens the appeal window)");
+  auto* assess_finalize = runs_cmd->add_subcommand("finalize", "finalize a published assessment (consequences)");
+  for (auto* cmd : {assess_run, assess_publish, assess_finalize}) {
+    cmd->add_option("--template", assess_args.template_code, "template code")->required();
+    cmd->add_option("--period", assess_args.period, "period: 2026-11, 2026Q3 or 2026")->required();
+    flag(cmd, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
+  }
+  assess_run->add_option("--scope", assess_args.scope_code, "code of the scope org (default: the root region)");
+
   for (auto* cmd : {serve, migrate, demo, user_create, user_reset, user_unlock, token_create, categories_import,
                     import_assets, export_assets}) {
     flag(cmd, "--db", "db", "database: sqlite:PATH (default ./data/minsheng.db) or postgresql://…");
@@ -153,5 +169,8 @@ int main(int argc, char** argv) {
   if (*assess_inputs_import) return minsheng::cli::AssessInputsImport(config, inputs_args);
   if (*template_import) return minsheng::cli::TemplateImport(config, template_args);
   if (*template_list) return minsheng::cli::TemplateList(config);
+  if (*assess_run) return minsheng::cli::AssessRun(config, assess_args);
+  if (*assess_publish) return minsheng::cli::AssessPublish(config, assess_args);
+  if (*assess_finalize) return minsheng::cli::AssessFinalize(config, assess_args);
   return 2;
 }

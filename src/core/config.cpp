@@ -178,6 +178,15 @@ const std::vector<Key>& Keys() {
                     &AssessConsequenceConfig::rectification_days, 1, 3650),
       SectionIntKey("assess.reminder_interval_days", &Config::assess_consequences,
                     &AssessConsequenceConfig::reminder_interval_days, 1, 365),
+      {"assess.expert_aggregation",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (v != "mean" && v != "trimmed_mean")
+           return BadValue("assess.expert_aggregation", "应为 mean（平均）或 trimmed_mean（去掉最高最低后平均）",
+                           "expected mean or trimmed_mean");
+         c.assess_runs.expert_aggregation = std::string(v);
+         return Ok();
+       }},
+      SectionIntKey("assess.appeal_days", &Config::assess_runs, &AssessRunConfig::appeal_days, 0, 365),
       {"asset.depreciation_start",
        [](Config& c, std::string_view v) -> Result<void> {
          if (v != "same_month" && v != "next_month")

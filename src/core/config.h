@@ -58,6 +58,12 @@ struct AssessConsequenceConfig {
   int reminder_interval_days = 7;       // an overdue task is reminded again after this many days
 };
 
+// Assessment runs (issue 4, docs/assessment-design.md).
+struct AssessRunConfig {
+  std::string expert_aggregation = "mean";  // mean | trimmed_mean (without highest and lowest when >= 3)
+  int appeal_days = 10;                     // 复核 window after publish
+};
+
 struct Config {
   std::string db = "sqlite:./data/minsheng.db";
   std::string listen = "127.0.0.1:8080";
@@ -76,6 +82,7 @@ struct Config {
   SecurityConfig security;
   AssetConfig asset;
   AssessMetricConfig assess_metrics;
+  AssessRunConfig assess_runs;
   AssessConsequenceConfig assess_consequences;
   AssessInputConfig assess_inputs;
 
