@@ -115,6 +115,15 @@ inline constexpr const char* kInsertHead =
     "state, created_at, updated_at, version) VALUES ";
 // One row's placeholders are generated: ($k+1, …, $k+31, $k+31, 1).
 inline constexpr int kBatchRows = 100;  // rows per multi-row INSERT of RegisterMany
+// The same columns for COPY (PostgreSQL): the 31 values, then updated_at
+// (= created_at) and version.
+inline constexpr std::string_view kCopyColumns[] = {
+    "org_id", "number", "name", "category_code", "subject_code", "acquisition_method", "funding_source",
+    "acquired_on", "booked_on", "original_value", "quantity", "unit_of_measure", "usage_direction",
+    "department_id", "custodian_id", "manager_id", "location_id", "latitude", "longitude", "model", "spec",
+    "brand", "serial_no", "depreciation_method", "life_months", "certificate_no", "project_ref", "ext_json",
+    "value_status", "state", "created_at", "updated_at", "version"};
+
 // A bulk insert on SQLite (AssetStore::BeginBulk): the full-text trigger's
 // text, the last id before, and the index filled for the cards after it —
 // exactly what the trigger (0003) would have written for each.

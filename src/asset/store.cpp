@@ -429,6 +429,22 @@ Result<int64_t> AssetStore::Insert(db::Connection& c, const Card& card) {
 }
 
 Result<void> AssetStore::InsertMany(db::Connection& c, std::span<const Card> cards) {
+  if (c.engine() == db::Engine::kPostgres && !cards.empty()) {
+    constexpr size_t kColumns = std::size(sql::kCopyColumns);
+    std::vector<std::optional<std::string>> ext(cards.size());
+    std::vector<db::Param> p;
+    p.reserve(cards.size() * kColumns);
+    for (size_t i = 0; i < cards.size(); ++i) {
+      AppendInsertParams(cards[i], &ext[i], p);
+      p.emplace_back(cards[i].created_at.micros);  // updated_at
+      p.emplace_back(int64_t{1});                  // version
+    }
+    MS_ASSIGN_OR_RETURN(const int64_t n, c.CopyIn("assets", sql::kCopyColumns, p));
+    if (n != static_cast<int64_t>(cards.size())) {
+      return InternalError("COPY assets wrote " + std::to_string(n) + " of " + std::to_string(cards.size()));
+    }
+    return Ok();
+  }
   const auto& st = Statements::Get();
   std::vector<db::Param> p;
   std::vector<std::optional<std::string>> ext(static_cast<size_t>(sql::kBatchRows));

@@ -81,7 +81,8 @@ class AssetStore {
 
   // Inserts one card (number already set); returns its id.
   static Result<int64_t> Insert(db::Connection& c, const Card& card);
-  // Inserts cards with multi-row prepared INSERTs (sql::kBatchRows per statement).
+  // Inserts cards with multi-row prepared INSERTs (sql::kBatchRows per
+  // statement); on PostgreSQL with one COPY.
   static Result<void> InsertMany(db::Connection& c, std::span<const Card> cards);
   // A bulk insert (the import) inside one write transaction, between
   // BeginBulk and FinishBulk. SQLite: the full-text index is filled for the

@@ -79,6 +79,11 @@ Result<int64_t> Connection::QueryInt(const Sql& sql, std::initializer_list<Param
   return *value;
 }
 
+Result<int64_t> Connection::CopyIn(std::string_view table, std::span<const std::string_view> /*columns*/,
+                                   Params /*values*/) {
+  return InternalError("COPY into " + std::string(table) + " on " + std::string(EngineName(engine())));
+}
+
 Result<std::unique_ptr<Database>> Database::Open(std::string_view url, const Options& options) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     return OpenPostgres(std::string(url), options);

@@ -128,6 +128,13 @@ class Connection {
   virtual Result<int64_t> Exec(const Sql& sql, Params params) = 0;
   // Runs several ;-separated statements with no parameters (migrations).
   virtual Result<void> ExecScript(std::string_view script) = 0;
+  // Bulk load (PostgreSQL COPY … FROM STDIN, text format, escaped by the
+  // driver): values holds the rows one after another, columns.size() values
+  // each. Returns the rows written. Engines without it return an internal
+  // error (callers check engine() first). table and columns are code
+  // constants, never user input.
+  virtual Result<int64_t> CopyIn(std::string_view table, std::span<const std::string_view> columns,
+                                 Params values);
 
   // Convenience overloads with a braced list: conn.Query(kSql, {id, name}).
   Result<Rows> Query(const Sql& sql, std::initializer_list<Param> p = {}) {

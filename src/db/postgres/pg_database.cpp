@@ -94,6 +94,30 @@ class TextParams {
   std::vector<const char*> values_;
 };
 
+// One value of COPY's text format: NULL as \N; backslash, tab, newline and
+// carriage return escaped (the only characters the format treats specially).
+void AppendCopyField(std::string& out, const Param& p) {
+  if (p.is_null()) {
+    out += "\\N";
+    return;
+  }
+  if (!p.is_text()) {
+    out += p.ToText();
+    return;
+  }
+  const std::string_view v = p.as_text();
+  size_t plain = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char ch = v[i];
+    if (ch != '\\' && ch != '\t' && ch != '\n' && ch != '\r') continue;
+    out.append(v.data() + plain, i - plain);
+    plain = i + 1;
+    out.push_back('\\');
+    out.push_back(ch == '\\' ? '\\' : ch == '\t' ? 't' : ch == '\n' ? 'n' : 'r');
+  }
+  out.append(v.data() + plain, v.size() - plain);
+}
+
 class PgConnection final : public Connection {
  public:
   PgConnection(PGconn* conn, const std::string& where) : conn_(conn), where_(where) {}
@@ -140,6 +164,38 @@ class PgConnection final : public Connection {
   Result<int64_t> Exec(const Sql& sql, Params params) override {
     MS_ASSIGN_OR_RETURN(PgResult res, Run(sql, params));
     return driver::ParseInt(PQcmdTuples(res.get()));
+  }
+
+  Result<int64_t> CopyIn(std::string_view table, std::span<const std::string_view> columns,
+                         Params values) override {
+    const std::string what = "copy " + std::string(table);
+    if (columns.empty() || values.size() % columns.size() != 0) {
+      return InternalError(what + ": values are not whole rows");
+    }
+    std::string sql = "COPY " + std::string(table) + " (";
+    for (size_t i = 0; i < columns.size(); ++i) sql.append(i > 0 ? ", " : "").append(columns[i]);
+    sql += ") FROM STDIN";
+    PgResult start(PQexec(conn_, sql.c_str()));
+    if (PQresultStatus(start.get()) != PGRES_COPY_IN) return MapError(what, start.get());
+    constexpr size_t kFlushBytes = size_t{1} << 20;
+    std::string buf;
+    buf.reserve(kFlushBytes + 4096);
+    bool sent = true;
+    for (size_t i = 0; i < values.size() && sent; ++i) {
+      AppendCopyField(buf, values[i]);
+      buf.push_back((i + 1) % columns.size() == 0 ? '\n' : '\t');
+      if (buf.size() >= kFlushBytes) {
+        sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1;
+        buf.clear();
+      }
+    }
+    if (sent && !buf.empty()) sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1;
+    // On a failed send the COPY is ended with an error so the server aborts it.
+    const bool ended = PQputCopyEnd(conn_, sent ? nullptr : "client failed to send the rows") == 1;
+    PgResult end(PQgetResult(conn_));
+    while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+    if (!sent || !ended || PQresultStatus(end.get()) != PGRES_COMMAND_OK) return MapError(what, end.get());
+    return driver::ParseInt(PQcmdTuples(end.get()));
   }
 
   Result<void> ExecScript(std::string_view script) override {
