@@ -78,6 +78,12 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   MS_ASSIGN_OR_RETURN(auto consequence_settings, assessment::LoadConsequenceSettings(config.assess_consequences));
   app->consequences = std::make_unique<assessment::ConsequenceService>(
       *app->db, std::move(consequence_settings), assessment::StoredTemplateLoader());
+  // Finalizing an assessment produces its consequences and rectification tasks in the same transaction.
+  app->runs->SetFinalizeHook([consequences = app->consequences.get()](
+                                 db::Connection& tx, const assessment::Assessment& a,
+                                 const std::vector<assessment::ObjectResult>& results) {
+    return consequences->OnFinalize(tx, assessment::RefOf(a), results);
+  });
   app->jobs = std::make_unique<exchange::JobRegistry>();
   return app;
 }
