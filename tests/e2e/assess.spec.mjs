@@ -137,6 +137,10 @@ test('finance: template library, create and run an assessment, ranking with colo
     assert.equal(await bulletinRows.count(), n, 'the bulletin ranks every unit')
     const bulletinCounts = await page.locator('[data-test=bulletin-counts]').innerText()
     assert.match(bulletinCounts, /红|Red/, `colour counts on the bulletin: ${bulletinCounts}`)
+    // The bulletin's ranking through the generic export (POST /api/v1/export/xlsx).
+    const [rankingFile] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=export-xlsx]').first().click()])
+    assert.match(rankingFile.suggestedFilename(), /\.xlsx$/, `an XLSX file: ${rankingFile.suggestedFilename()}`)
+    assert.equal(readFileSync(await rankingFile.path()).subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'the export is a zip (xlsx) file')
     await page.emulateMedia({ media: 'print' })
     assert.equal(await page.locator('.el-aside').isVisible(), false, 'printing hides the side menu')
     assert.equal(await page.locator('[data-test=bulletin-print]').isVisible(), false, 'and the toolbar')
