@@ -22,7 +22,7 @@ mkdir -p data
 "$bin" migrate --db "$db"
 # `demo` loads only into a database without organisations, so this is a no-op
 # on every run after the first and never touches data you entered.
-"$bin" demo --db "$db" --scale small --seed 1
+"$bin" demo --db "$db" --scale small --seed 1 --assessments
 
 cat <<MSG
 

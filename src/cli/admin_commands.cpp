@@ -48,11 +48,12 @@ int Migrate(const Config& config) {
   return 0;
 }
 
-int Demo(const Config& config, const std::string& scale, uint64_t seed) {
+int Demo(const Config& config, const std::string& scale, uint64_t seed, bool assessments) {
   auto app = OpenOrReport(config);
   if (!app) return 1;
   demo::Options options;
   options.seed = seed;
+  options.assessments = assessments;
   options.scale = scale == "large" ? demo::Scale::kLarge : scale == "medium" ? demo::Scale::kMedium
                                                                               : demo::Scale::kSmall;
   auto summary = demo::Load(*app, options);
@@ -63,8 +64,8 @@ int Demo(const Config& config, const std::string& scale, uint64_t seed) {
   if (!summary->loaded) {
     std::printf("数据库已有数据，未加载演示数据 / the database already has data; demo not loaded\n");
   } else {
-    std::printf("已加载示范县演示数据 / demo county loaded: %d organisations, %d users (password %s)\n",
-                summary->orgs, summary->users, demo::kDemoPassword);
+    std::printf("已加载示范县演示数据 / demo county loaded: %d organisations, %d users (password %s), %d assessments\n",
+                summary->orgs, summary->users, demo::kDemoPassword, summary->assessments);
   }
   return 0;
 }

@@ -16,7 +16,7 @@ namespace minsheng::cli {
 
 int Serve(const Config& config);
 int Migrate(const Config& config);
-int Demo(const Config& config, const std::string& scale, uint64_t seed);
+int Demo(const Config& config, const std::string& scale, uint64_t seed, bool assessments);
 
 struct UserArgs {
   std::string username;

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   demo->add_option("--scale", scale, "small | medium | large")->check(CLI::IsMember({"small", "medium", "large"}));
   demo->add_option("--seed", seed, "random seed (same seed, same county)");
+  bool demo_assessments = false;
+  demo->add_flag("--assessments", demo_assessments,
+                 "also run the assessment year: 2024/2025 final, 2026 bulletins, self-checks, an appeal");
 
   minsheng::cli::UserArgs user_args;
   auto* user = app.add_subcommand("user", "manage staff accounts");
@@ -157,7 +160,7 @@ int main(int argc, char** argv) {
 
   if (*serve) return minsheng::cli::Serve(config);
   if (*migrate) return minsheng::cli::Migrate(config);
-  if (*demo) return minsheng::cli::Demo(config, scale, seed);
+  if (*demo) return minsheng::cli::Demo(config, scale, seed, demo_assessments);
   if (*user_create) return minsheng::cli::UserCreate(config, user_args);
   if (*user_reset) return minsheng::cli::UserResetPassword(config, user_args);
   if (*user_unlock) return minsheng::cli::UserUnlock(config, user_args);

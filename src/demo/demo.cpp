@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <vector>
 
+#include "demo/demo_assess.h"
 #include "demo/demo_assets.h"
 #include "exchange/progress_bar.h"
 #include "org/store.h"
@@ -147,6 +148,7 @@ Result<Summary> Load(App& app, const Options& options) {
       {"expert", "周专家", "expert", -1, -1},
       {"oversight", "吴监督（县人大）", "oversight", -1, -1},
   };
+  int64_t finance_user_id = 0;
   for (const auto& u : users) {
     auth::NewUser nu;
     nu.username = u.username;
@@ -155,7 +157,8 @@ Result<Summary> Load(App& app, const Options& options) {
     nu.password = kDemoPassword;
     nu.must_change_password = false;
     nu.roles = {{u.role, org_of(u.scope).id}};
-    MS_TRY(app.users->Create(cli, nu));
+    MS_ASSIGN_OR_RETURN(auto user, app.users->Create(cli, nu));
+    if (std::string_view(u.username) == "finance") finance_user_id = user.id;
     ++summary.users;
   }
 
@@ -178,6 +181,20 @@ Result<Summary> Load(App& app, const Options& options) {
                "in {:.1f} s",
                assets.cards, static_cast<double>(assets.value.value) / 1'000'000.0, assets.events,
                assets.departments, assets.staff, assets.locations, seconds);
+  if (options.assessments) {
+    const auto assess_started = std::chrono::steady_clock::now();
+    AssessOptions assess;
+    assess.seed = options.seed;
+    assess.county_id = county.id;
+    assess.expert_org_id = depts[0].id;  // the finance bureau: no units below it
+    assess.first_school_id = first_school ? first_school->id : 0;
+    assess.reviewer_user_id = finance_user_id;
+    MS_ASSIGN_OR_RETURN(const AssessSummary done, LoadAssessments(app, assess));
+    summary.assessments = done.assessments;
+    spdlog::info("demo assessments: {} assessments, {} inputs, {} expert scores, {} rectification tasks in {:.1f} s",
+                 done.assessments, done.inputs, done.expert_scores, done.tasks,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - assess_started).count());
+  }
   summary.loaded = true;
   return summary;
 }

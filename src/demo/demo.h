@@ -16,6 +16,9 @@ enum class Scale { kSmall, kMedium, kLarge };
 struct Options {
   Scale scale = Scale::kSmall;
   uint64_t seed = 1;
+  // Also run the assessment year (demo_assess.h): annual 2024/2025 final,
+  // 2026 bulletins, monthly self-checks, the 2026 evaluation in progress.
+  bool assessments = false;
 };
 
 inline constexpr const char* kDemoPassword = "Minsheng@2026";
@@ -24,6 +27,7 @@ struct Summary {
   bool loaded = false;  // false: the database already had data; nothing done
   int orgs = 0;
   int users = 0;
+  int assessments = 0;
 };
 
 // Loads the demo into an empty database; does nothing when orgs exist.
