@@ -80,11 +80,11 @@ void AppendString(std::string& out, std::string_view s) {
 
 Result<void> InputSet::Load(db::Connection& c, const Assessment& a, const CompiledTemplate& ct,
                             const std::unordered_map<std::string, std::vector<size_t>>& leaves_by_metric,
-                            std::optional<int64_t> object) {
+                            const std::vector<std::string>& metric_keys, std::optional<int64_t> object) {
   // Metric values come grouped by key (the table's key order): remember the last lookup.
   std::string last_key;
   const std::vector<size_t>* last_leaves = nullptr;
-  MS_TRY(RunStore::ForEachMetric(c, a.id, a.period.ToString(), object, [&](const MetricRow& m) {
+  MS_TRY(RunStore::ForEachMetric(c, a.id, a.period.ToString(), object, metric_keys, [&](const MetricRow& m) {
     if (last_leaves == nullptr || m.key != last_key) {
       last_key.assign(m.key);
       const auto it = leaves_by_metric.find(last_key);

@@ -55,7 +55,7 @@ class InputSet {
   // object: only this object (its ids must be {object}).
   Result<void> Load(db::Connection& c, const Assessment& a, const CompiledTemplate& ct,
                     const std::unordered_map<std::string, std::vector<size_t>>& leaves_by_metric,
-                    std::optional<int64_t> object);
+                    const std::vector<std::string>& metric_keys, std::optional<int64_t> object);
   // The engine's inputs of object i (by leaf index) and each leaf's flags.
   void Build(size_t object_index, const CompiledTemplate& ct, std::vector<LeafInput>& out,
              std::vector<uint8_t>& flags) const;

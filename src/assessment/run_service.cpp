@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -307,9 +308,10 @@ Result<RunSummary> RunService::Run(const auth::Caller& caller, std::string_view 
     }
   }
 
+  const auto t_metrics = std::chrono::steady_clock::now();
   // 2. Inputs, in sets.
   detail::InputSet inputs(ct.leaf_count(), ids, settings_);
-  MS_TRY(inputs.Load(*tx, a, ct, compiled->leaves_by_metric, std::nullopt));
+  MS_TRY(inputs.Load(*tx, a, ct, compiled->leaves_by_metric, compiled->metric_keys, std::nullopt));
   std::unordered_map<int64_t, double> previous;
   {
     MS_ASSIGN_OR_RETURN(auto prev,
@@ -317,6 +319,7 @@ Result<RunSummary> RunService::Run(const auth::Caller& caller, std::string_view 
     previous.insert(prev.begin(), prev.end());
   }
 
+  const auto t_inputs = std::chrono::steady_clock::now();
   // 3. Scores and ranks.
   std::vector<ObjectResult> results;
   results.reserve(objects.size());
@@ -336,6 +339,7 @@ Result<RunSummary> RunService::Run(const auth::Caller& caller, std::string_view 
     rows[i].result = &results[i];
     detail::AppendScoresJson(rows[i].scores_json, results[i], flags[i], ct);
   }
+  const auto t_scores = std::chrono::steady_clock::now();
   const UtcTime now = Now();
   MS_TRY(RunStore::ReplaceResults(*tx, a.id, rows, now));
   MS_TRY(RunStore::SetComputed(*tx, a.id, now));
@@ -350,8 +354,14 @@ Result<RunSummary> RunService::Run(const auth::Caller& caller, std::string_view 
   summary.assessment = std::move(a);
   summary.assessment.version += 1;
   summary.objects = static_cast<int64_t>(results.size());
-  summary.millis =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const auto done = std::chrono::steady_clock::now();
+  auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  summary.millis = ms(done - started);
+  spdlog::info("assessment run {} {}: {} objects in {:.0f} ms (template+metrics {:.0f}, inputs {:.0f}, scores {:.0f}, "
+               "write+commit {:.0f})",
+               summary.assessment.period.ToString(), summary.assessment.template_code, summary.objects,
+               summary.millis, ms(t_metrics - started), ms(t_inputs - t_metrics), ms(t_scores - t_inputs),
+               ms(done - t_scores));
   return summary;
 }
 
@@ -368,7 +378,7 @@ Result<Recomputed> RunService::RecomputeObject(db::Connection& tx, int64_t asses
   const CompiledTemplate& ct = compiled->compiled;
 
   detail::InputSet inputs(ct.leaf_count(), {object_id}, settings_);
-  MS_TRY(inputs.Load(tx, a, ct, compiled->leaves_by_metric, object_id));
+  MS_TRY(inputs.Load(tx, a, ct, compiled->leaves_by_metric, compiled->metric_keys, object_id));
   std::vector<LeafInput> leaf_inputs;
   std::vector<uint8_t> flags;
   inputs.Build(0, ct, leaf_inputs, flags);
@@ -698,7 +708,7 @@ Result<WhatIfResult> RunService::WhatIf(const auth::Principal& who, std::string_
   std::vector<int64_t> ids;
   for (const auto& o : objects) ids.push_back(o.object_id);
   detail::InputSet inputs(ct.leaf_count(), ids, settings_);
-  MS_TRY(inputs.Load(*conn, a, ct, draft_compiled->leaves_by_metric, std::nullopt));
+  MS_TRY(inputs.Load(*conn, a, ct, draft_compiled->leaves_by_metric, draft_compiled->metric_keys, std::nullopt));
   std::vector<ObjectResult> results;
   std::vector<LeafInput> leaf_inputs;
   std::vector<uint8_t> flags;

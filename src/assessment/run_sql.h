@@ -105,12 +105,18 @@ inline constexpr db::Sql kExpertObjects{
 
 // ---- inputs (one query per table; $2 NULL = every object) -------------------
 
-// The period's metric values of the assessment's objects.
+// The period's metric values (every object: the caller keeps those of its
+// objects — a scan of the period's key range beats a join probe per row).
 inline constexpr db::Sql kMetricValues{
-    "assess.input.metric_values",
-    "SELECT mv.metric_key, mv.object_id, mv.value FROM metric_values mv "
-    "JOIN assess_objects o ON o.object_id = mv.object_id AND o.assessment_id = $1 "
-    "WHERE mv.period = $2 AND (CAST($3 AS BIGINT) IS NULL OR mv.object_id = $3)"};
+    "assess.input.metric_values", "SELECT metric_key, object_id, value FROM metric_values WHERE period = $1"};
+
+// One object's values of these keys ($3: a JSON array of keys): key lookups, no scan.
+inline constexpr db::Sql kMetricValuesOfObject{
+    "assess.input.metric_values_object",
+    "SELECT metric_key, object_id, value FROM metric_values WHERE period = $1 AND object_id = $2 "
+    "AND metric_key IN (SELECT value FROM json_each($3))",
+    "SELECT metric_key, object_id, value FROM metric_values WHERE period = $1 AND object_id = $2 "
+    "AND metric_key = ANY(ARRAY(SELECT t.v FROM json_array_elements_text(CAST($3 AS JSON)) AS t(v)))"};
 
 inline constexpr db::Sql kMetricValueOne{
     "assess.input.metric_value_one",

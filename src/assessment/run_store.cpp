@@ -1,5 +1,6 @@
 #include "assessment/run_store.h"
 
+#include <boost/json.hpp>
 #include <deque>
 
 #include "assessment/run_sql.h"
@@ -277,14 +278,21 @@ Result<std::vector<int64_t>> RunStore::ExpertObjects(db::Connection& c, int64_t 
 // ---- inputs --------------------------------------------------------------------
 
 Result<void> RunStore::ForEachMetric(db::Connection& c, int64_t assessment_id, const std::string& period,
-                                     std::optional<int64_t> object,
+                                     std::optional<int64_t> object, const std::vector<std::string>& keys,
                                      const std::function<void(const MetricRow&)>& fn) {
   std::string key;
-  return c.ForEach(sql::kMetricValues, {assessment_id, period, object}, [&](const db::Row& r) {
+  auto read = [&](const db::Row& r) {
     key = r.Text(0);
     fn(MetricRow{key, r.Int(1), OptReal(r, 2)});
     return true;
-  });
+  };
+  if (object) {
+    boost::json::array list;
+    for (const auto& k : keys) list.emplace_back(k);
+    return c.ForEach(sql::kMetricValuesOfObject, {period, *object, boost::json::serialize(list)}, read);
+  }
+  (void)assessment_id;
+  return c.ForEach(sql::kMetricValues, {period}, read);
 }
 
 Result<void> RunStore::ForEachManual(db::Connection& c, int64_t assessment_id, std::optional<int64_t> object,

@@ -183,8 +183,10 @@ class RunStore {
   static Result<std::vector<int64_t>> ExpertObjects(db::Connection& c, int64_t assessment_id, int64_t user_id);
 
   // ---- inputs: object nullopt = every object of the assessment ----
+  // With an object: only `keys` (key lookups); without: every key of the period.
   static Result<void> ForEachMetric(db::Connection& c, int64_t assessment_id, const std::string& period,
-                                    std::optional<int64_t> object, const std::function<void(const MetricRow&)>& fn);
+                                    std::optional<int64_t> object, const std::vector<std::string>& keys,
+                                    const std::function<void(const MetricRow&)>& fn);
   static Result<void> ForEachManual(db::Connection& c, int64_t assessment_id, std::optional<int64_t> object,
                                     const std::function<void(const ManualRow&)>& fn);
   static Result<void> ForEachExpert(db::Connection& c, int64_t assessment_id, std::optional<int64_t> object,
