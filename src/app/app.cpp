@@ -84,6 +84,13 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                  const std::vector<assessment::ObjectResult>& results) {
     return consequences->OnFinalize(tx, assessment::RefOf(a), results);
   });
+  // An accepted input, an expert score or a decided appeal rescores its object
+  // (and re-ranks its group) in the same transaction.
+  app->inputs->SetRecompute([runs = app->runs.get()](db::Connection& tx, int64_t assessment_id,
+                                                     int64_t object_id) -> Result<void> {
+    MS_TRY(runs->RecomputeObject(tx, assessment_id, object_id));
+    return Ok();
+  });
   app->jobs = std::make_unique<exchange::JobRegistry>();
   return app;
 }
