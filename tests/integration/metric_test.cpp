@@ -346,7 +346,8 @@ TEST_F(MetricTest, PeriodsSeeTheirOwnAcquisitionsAndIdleDays) {
   EXPECT_DOUBLE_EQ(d.denominator, 2);
   // The year 2026: A1 A2 A4 A7 acquired in 2026, A7 registered the day after (on time).
   Compute("2026", Units(), {"asset.registration_timeliness"});
-  const auto& y = Stored("2026").at({"asset.registration_timeliness", school_a_.id});
+  const auto year = Stored("2026");  // kept: `at` returns a reference into it
+  const auto& y = year.at({"asset.registration_timeliness", school_a_.id});
   EXPECT_DOUBLE_EQ(y.numerator, 2);
   EXPECT_DOUBLE_EQ(y.denominator, 4);
   EXPECT_DOUBLE_EQ(*y.value, 50);
