@@ -84,6 +84,15 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                  const std::vector<assessment::ObjectResult>& results) {
     return consequences->OnFinalize(tx, assessment::RefOf(a), results);
   });
+  // A quarterly or monthly bulletin opens rectification tasks for its red
+  // colours and failed indicators when it is published; an annual evaluation
+  // opens them when it is finalized, together with its consequences.
+  app->runs->SetPublishHook([consequences = app->consequences.get()](
+                                db::Connection& tx, const assessment::Assessment& a,
+                                const std::vector<assessment::ObjectResult>& results) -> Result<void> {
+    if (a.period.kind == Period::Kind::kYear) return Ok();
+    return consequences->GenerateTasks(tx, assessment::RefOf(a), results);
+  });
   // An accepted input, an expert score or a decided appeal rescores its object
   // (and re-ranks its group) in the same transaction.
   app->inputs->SetRecompute([runs = app->runs.get()](db::Connection& tx, int64_t assessment_id,

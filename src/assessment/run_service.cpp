@@ -146,6 +146,7 @@ RunService::RunService(db::Database& db, MetricLink metrics, RunSettings setting
 RunService::~RunService() = default;
 
 void RunService::SetFinalizeHook(FinalizeHook hook) { finalize_hook_ = std::move(hook); }
+void RunService::SetPublishHook(FinalizeHook hook) { publish_hook_ = std::move(hook); }
 
 Result<std::shared_ptr<const RunService::Compiled>> RunService::LoadCompiled(db::Connection& c,
                                                                              int64_t template_id) {
@@ -447,6 +448,33 @@ Result<Recomputed> RunService::RecomputeObject(db::Connection& tx, int64_t asses
 // ---------------------------------------------------------------------------
 // Publish / Finalize
 
+// The stored results of an assessment as the engine's types (for the hooks).
+Result<std::vector<ObjectResult>> RunService::StoredResults(db::Connection& c, int64_t assessment_id) {
+  MS_ASSIGN_OR_RETURN(auto ranking, RunStore::Ranking(c, assessment_id));
+  std::unordered_map<int64_t, std::vector<NodeScore>> nodes;
+  MS_TRY(RunStore::ForEachScores(c, assessment_id, [&](int64_t object_id, std::string_view text) {
+    nodes[object_id] = detail::ParseScoresJson(text);
+  }));
+  std::vector<ObjectResult> results;
+  results.reserve(ranking.size());
+  for (const auto& s : ranking) {
+    ObjectResult r;
+    r.object_id = s.object_id;
+    r.group_key = s.group_key;
+    r.total = s.total;
+    r.rounded = s.rounded;
+    r.grade = GradeFromStored(s.grade);
+    r.colour = ParseColour(s.colour).value_or(Colour::kRed);
+    r.vetoed = s.vetoed;
+    r.rank = s.rank;
+    r.group_size = s.group_size;
+    r.previous_total = s.previous_total;
+    if (auto it = nodes.find(s.object_id); it != nodes.end()) r.nodes = std::move(it->second);
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
 Result<Assessment> RunService::Publish(const auth::Caller& caller, std::string_view period,
                                        std::string_view template_code) {
   const auth::Principal& who = *caller.principal;
@@ -475,6 +503,10 @@ Result<Assessment> RunService::Publish(const auth::Caller& caller, std::string_v
   const std::string body = detail::BulletinJson(a, compiled->compiled, ranking, nodes);
   MS_TRY(RunStore::SaveBulletin(*tx, a.id, body, who.user_id != 0 ? std::optional<int64_t>(who.user_id) : std::nullopt,
                                 now));
+  if (publish_hook_) {
+    MS_ASSIGN_OR_RETURN(auto results, StoredResults(*tx, a.id));
+    MS_TRY(publish_hook_(*tx, a, results));
+  }
   MS_TRY(audit::Write(*tx, caller,
                       {"assess.publish", "assessment", std::to_string(a.id), a.scope_org_id,
                        json::serialize(json::object{{"status", before_status}}),
@@ -498,28 +530,7 @@ Result<Assessment> RunService::Finalize(const auth::Caller& caller, std::string_
   a.finalized_at = now;
   a.version += 1;
   if (finalize_hook_) {
-    MS_ASSIGN_OR_RETURN(auto ranking, RunStore::Ranking(*tx, a.id));
-    std::unordered_map<int64_t, std::vector<NodeScore>> nodes;
-    MS_TRY(RunStore::ForEachScores(*tx, a.id, [&](int64_t object_id, std::string_view text) {
-      nodes[object_id] = detail::ParseScoresJson(text);
-    }));
-    std::vector<ObjectResult> results;
-    results.reserve(ranking.size());
-    for (const auto& s : ranking) {
-      ObjectResult r;
-      r.object_id = s.object_id;
-      r.group_key = s.group_key;
-      r.total = s.total;
-      r.rounded = s.rounded;
-      r.grade = GradeFromStored(s.grade);
-      r.colour = ParseColour(s.colour).value_or(Colour::kRed);
-      r.vetoed = s.vetoed;
-      r.rank = s.rank;
-      r.group_size = s.group_size;
-      r.previous_total = s.previous_total;
-      if (auto it = nodes.find(s.object_id); it != nodes.end()) r.nodes = std::move(it->second);
-      results.push_back(std::move(r));
-    }
+    MS_ASSIGN_OR_RETURN(auto results, StoredResults(*tx, a.id));
     MS_TRY(finalize_hook_(*tx, a, results));
   }
   MS_TRY(audit::Write(*tx, caller,

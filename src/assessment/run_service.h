@@ -213,6 +213,9 @@ class RunService {
 
   // Set once in App::Open, before serving.
   void SetFinalizeHook(FinalizeHook hook);
+  // Called inside Publish's transaction after the bulletin is written (App::Open:
+  // rectification tasks for the red colours of quarterly and monthly bulletins).
+  void SetPublishHook(FinalizeHook hook);
 
   // ---- workflows (assess.admin on the scope org) -------------------------
 
@@ -264,6 +267,7 @@ class RunService {
   struct Compiled;
   Result<std::shared_ptr<const Compiled>> LoadCompiled(db::Connection& c, int64_t template_id);
   Result<Assessment> Find(db::Connection& c, std::string_view period, std::string_view template_code);
+  static Result<std::vector<ObjectResult>> StoredResults(db::Connection& c, int64_t assessment_id);
   // assess.admin on the assessment's scope, with its write transaction open.
   struct AdminTx {
     db::Tx tx;
@@ -275,6 +279,7 @@ class RunService {
   MetricLink metrics_;
   RunSettings settings_;
   FinalizeHook finalize_hook_;
+  FinalizeHook publish_hook_;
   std::mutex mutex_;
   std::map<int64_t, std::shared_ptr<const Compiled>> compiled_;  // GUARDED_BY(mutex_): frozen versions
 };
