@@ -335,16 +335,20 @@ TEST_F(AssessInputTest, ReviewAcceptRejectAndEditingPutsItBack) {
 // ---------------------------------------------------------------------------
 // Evidence files
 
-std::string PdfBytes() { return std::string("%PDF-1.7\n\0\x01\x02\xff binary\n%%EOF\n", 29); }
+// 27 bytes with a NUL and a 0xFF inside: the size comes from the array, not a count.
+std::string PdfBytes() {
+  static constexpr char kPdf[] = "%PDF-1.7\n\0\x01\x02\xff binary\n%%EOF\n";
+  return std::string(kPdf, sizeof(kPdf) - 1);
+}
 
 TEST_F(AssessInputTest, EvidenceFilesAreCheckedStoredAndScoped) {
   auto in = MustPut(clerk_a_, Put(school_a_.id, "in.rect", InputRole::kSelf, 7));
   const std::string pdf = PdfBytes();
-  ASSERT_EQ(pdf.size(), 29u);
+  ASSERT_EQ(pdf.size(), 27u);
   auto f = inputs_->AddInputFile(CallerOf(clerk_a_), "2026-11", "T-IN", in.id,
                                  {"application/pdf", "整改报告.pdf", pdf});
   ASSERT_TRUE(f.ok()) << f.error().en;
-  EXPECT_EQ(f->size_bytes, 29);
+  EXPECT_EQ(f->size_bytes, 27);
   EXPECT_EQ(f->sha256, Sha256Hex(pdf));
   EXPECT_EQ(f->file_name, "整改报告.pdf");
 
