@@ -8,20 +8,9 @@
 #include "app/app.h"
 #include "assessment/run_service.h"
 #include "cli/commands.h"
-#include "core/crypto.h"
 
 namespace minsheng::cli {
 namespace {
-
-std::unique_ptr<App> OpenAssessApp(const Config& config) {
-  InitCrypto();
-  auto app = App::Open(config);
-  if (!app.ok()) {
-    PrintError(app.error());
-    return nullptr;
-  }
-  return std::move(app).value();
-}
 
 std::string_view ColourZh(assessment::Colour c) {
   switch (c) {
@@ -71,9 +60,9 @@ void PrintRanking(const assessment::Ranking& r) {
 }  // namespace
 
 int AssessRun(const Config& config, const AssessArgs& args) {
-  auto app = OpenAssessApp(config);
+  auto app = OpenOrReport(config);
   if (!app) return 1;
-  const auth::Caller caller{&CliPrincipal(), "cli", "local"};
+  const auth::Caller caller = CliCaller();
   auto period = ParsePeriod(args.period);
   if (!period.ok()) {
     PrintError(period.error());
@@ -121,9 +110,9 @@ int AssessRun(const Config& config, const AssessArgs& args) {
 }
 
 int AssessPublish(const Config& config, const AssessArgs& args) {
-  auto app = OpenAssessApp(config);
+  auto app = OpenOrReport(config);
   if (!app) return 1;
-  const auth::Caller caller{&CliPrincipal(), "cli", "local"};
+  const auth::Caller caller = CliCaller();
   auto a = app->runs->Publish(caller, args.period, args.template_code);
   if (!a.ok()) {
     PrintError(a.error());
@@ -135,9 +124,9 @@ int AssessPublish(const Config& config, const AssessArgs& args) {
 }
 
 int AssessFinalize(const Config& config, const AssessArgs& args) {
-  auto app = OpenAssessApp(config);
+  auto app = OpenOrReport(config);
   if (!app) return 1;
-  const auth::Caller caller{&CliPrincipal(), "cli", "local"};
+  const auth::Caller caller = CliCaller();
   auto a = app->runs->Finalize(caller, args.period, args.template_code);
   if (!a.ok()) {
     PrintError(a.error());

@@ -16,7 +16,6 @@
 #include "assessment/input_service.h"
 #include "auth/store.h"
 #include "cli/commands.h"
-#include "core/crypto.h"
 #include "core/json_input.h"
 
 namespace minsheng::cli {
@@ -95,15 +94,11 @@ int AssessInputsImport(const Config& config, const AssessInputsArgs& args) {
     return kExitErrors;
   }
 
-  InitCrypto();
-  auto app = App::Open(config);
-  if (!app.ok()) {
-    PrintError(app.error());
-    return 1;
-  }
+  auto app = OpenOrReport(config);
+  if (!app) return 1;
   std::optional<auth::Principal> reviewer;
   if (!args.reviewer.empty()) {
-    auto conn = (*app)->db->Read();
+    auto conn = app->db->Read();
     if (!conn.ok()) {
       PrintError(conn.error());
       return 1;
@@ -120,8 +115,8 @@ int AssessInputsImport(const Config& config, const AssessInputsArgs& args) {
     reviewer->org_id = user->org_id;
     reviewer->roles = user->roles;
   }
-  const auth::Caller caller{&CliPrincipal(), "cli", "local"};
-  auto summary = (*app)->inputs->Import(caller, *file, reviewer ? &*reviewer : nullptr);
+  const auth::Caller caller = CliCaller();
+  auto summary = app->inputs->Import(caller, *file, reviewer ? &*reviewer : nullptr);
   if (!summary.ok()) {
     if (summary.error().kind == ErrorCode::kInvalidArgument) {
       PrintFieldErrors(summary.error());

@@ -5,20 +5,15 @@
 
 #include "app/app.h"
 #include "cli/commands.h"
-#include "core/crypto.h"
 
 namespace minsheng::cli {
 
 int AssessRemind(const Config& config) {
-  InitCrypto();
-  auto app = App::Open(config);
-  if (!app.ok()) {
-    PrintError(app.error());
-    return 1;
-  }
+  auto app = OpenOrReport(config);
+  if (!app) return 1;
   const UtcTime now = Now();
-  const auth::Caller caller{&CliPrincipal(), "cli", "local"};
-  auto reminded = (*app)->consequences->Remind(caller, now);
+  const auth::Caller caller = CliCaller();
+  auto reminded = app->consequences->Remind(caller, now);
   if (!reminded.ok()) {
     PrintError(reminded.error());
     return 1;

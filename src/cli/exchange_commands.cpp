@@ -22,16 +22,6 @@ namespace {
 
 constexpr size_t kErrorsShown = 20;
 
-std::unique_ptr<App> OpenApp(const Config& config) {
-  InitCrypto();
-  auto app = App::Open(config);
-  if (!app.ok()) {
-    PrintError(app.error());
-    return nullptr;
-  }
-  return std::move(app).value();
-}
-
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -92,7 +82,7 @@ int ImportAssets(const Config& config, const ImportArgs& args) {
     PrintError(bytes.error());
     return 1;
   }
-  auto app = OpenApp(config);
+  auto app = OpenOrReport(config);
   if (!app) return 1;
   auto org = app->orgs->LookupByCode(args.org_code);
   if (!org.ok()) {
@@ -100,7 +90,7 @@ int ImportAssets(const Config& config, const ImportArgs& args) {
     return 1;
   }
 
-  const auth::Caller caller{&CliPrincipal(), "cli", "local"};
+  const auth::Caller caller = CliCaller();
   exchange::AssetImportOptions options;
   options.org_id = org->id;
   options.dry_run = args.dry_run;
@@ -174,7 +164,7 @@ int ExportAssets(const Config& config, const ExportArgs& args) {
   }
   if (!args.category.empty()) filter.category_prefix = args.category;
   if (!args.q.empty()) filter.q = args.q;
-  auto app = OpenApp(config);
+  auto app = OpenOrReport(config);
   if (!app) return 1;
   if (!args.org_code.empty()) {
     auto org = app->orgs->LookupByCode(args.org_code);
