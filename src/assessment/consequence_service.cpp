@@ -307,14 +307,22 @@ Result<RectificationTask> ConsequenceService::Submit(const auth::Caller& caller,
   MS_ASSIGN_OR_RETURN(const bool changed, ConsequenceStore::SubmitTask(*tx, id, before->version, *evidence,
                                                                        caller.principal->user_id, now));
   if (!changed) return VersionConflict();
-  MS_ASSIGN_OR_RETURN(auto after, ConsequenceStore::GetTask(*tx, id));
+  return CommitTaskChange(tx, caller, "assess.task.submit", *before);
+}
+
+// After a task row changed: reads it back, audits before/after and commits.
+Result<RectificationTask> ConsequenceService::CommitTaskChange(db::Tx& tx, const auth::Caller& caller,
+                                                               std::string_view action,
+                                                               const RectificationTask& before) {
+  MS_ASSIGN_OR_RETURN(auto after, ConsequenceStore::GetTask(*tx, before.id));
+  if (!after) return NotFoundError("整改任务", "Rectification task");
   const Date today = TodayInShanghai();
   MS_TRY(audit::Write(*tx, caller,
-                      {.action = "assess.task.submit",
+                      {.action = std::string(action),
                        .object_type = "assess_task",
-                       .object_id = std::to_string(id),
-                       .org_id = before->object_id,
-                       .before_json = TaskJson(*before, today),
+                       .object_id = std::to_string(before.id),
+                       .org_id = before.object_id,
+                       .before_json = TaskJson(before, today),
                        .after_json = TaskJson(*after, today)}));
   MS_TRY(tx.Commit());
   return std::move(*after);
@@ -349,17 +357,7 @@ Result<RectificationTask> ConsequenceService::Review(const auth::Caller& caller,
                       ConsequenceStore::ReviewTask(*tx, id, before->version, verify ? "verified" : "rejected",
                                                    caller.principal->user_id, now, note));
   if (!changed) return VersionConflict();
-  MS_ASSIGN_OR_RETURN(auto after, ConsequenceStore::GetTask(*tx, id));
-  const Date today = TodayInShanghai();
-  MS_TRY(audit::Write(*tx, caller,
-                      {.action = verify ? "assess.task.verify" : "assess.task.reject",
-                       .object_type = "assess_task",
-                       .object_id = std::to_string(id),
-                       .org_id = before->object_id,
-                       .before_json = TaskJson(*before, today),
-                       .after_json = TaskJson(*after, today)}));
-  MS_TRY(tx.Commit());
-  return std::move(*after);
+  return CommitTaskChange(tx, caller, verify ? "assess.task.verify" : "assess.task.reject", *before);
 }
 
 Result<std::vector<RectificationTask>> ConsequenceService::Remind(const auth::Caller& caller, UtcTime now) {

@@ -144,6 +144,8 @@ class ConsequenceService {
                           const CompiledTemplate* compiled);
   Result<std::optional<CompiledTemplate>> LoadTemplate(db::Connection& c, const AssessmentRef& a);
   Result<RectificationTask> Review(const auth::Caller& caller, int64_t id, const TaskReview& r, bool verify);
+  Result<RectificationTask> CommitTaskChange(db::Tx& tx, const auth::Caller& caller, std::string_view action,
+                                             const RectificationTask& before);
 
   db::Database& db_;
   ConsequenceSettings settings_;
