@@ -455,6 +455,42 @@ TEST_F(AssessRunTest, FinalizeCallsTheHookInTheSameTransaction) {
   EXPECT_EQ(r.error().code, "assessment.final");
 }
 
+TEST_F(AssessRunTest, PublishCallsItsHookInTheSameTransaction) {
+  MustCreate("2026Q3");
+  MustRun("2026Q3");
+  int calls = 0;
+  size_t seen = 0;
+  bool fail = true;
+  runs_->SetPublishHook([&](db::Connection& tx, const assessment::Assessment& a,
+                            const std::vector<assessment::ObjectResult>& results) -> Result<void> {
+    ++calls;
+    seen = results.size();
+    EXPECT_EQ(a.status, "published");
+    // The bulletin is already written in this transaction.
+    auto n = tx.QueryInt({"test.publish.bulletin", "SELECT COUNT(*) FROM assess_bulletins"});
+    EXPECT_EQ(n.ok() ? *n : -1, 1);
+    if (fail) return MakeError(ErrorCode::kConflict, "test.hook", "钩子失败", "hook failed");
+    return Ok();
+  });
+  // A failing hook rolls the publish back: no bulletin, still computed only.
+  auto failed = runs_->Publish(CallerOf(finance_), "2026Q3", "T-UNIT");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, "test.hook");
+  EXPECT_EQ(calls, 1);
+  EXPECT_NE(runs_->Get(*finance_.principal, "2026Q3", "T-UNIT")->status, "published");
+  {
+    auto read = db_->Read();
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(*(*read)->QueryInt({"test.publish.none", "SELECT COUNT(*) FROM assess_bulletins"}), 0);
+  }
+  fail = false;
+  auto done = runs_->Publish(CallerOf(finance_), "2026Q3", "T-UNIT");
+  ASSERT_TRUE(done.ok()) << done.error().en;
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(seen, 4u);
+  EXPECT_EQ(runs_->Get(*finance_.principal, "2026Q3", "T-UNIT")->status, "published");
+}
+
 TEST_F(AssessRunTest, CreateValidatesAndRefusesDuplicates) {
   assessment::NewAssessment in;
   in.period = "2026Q5";
