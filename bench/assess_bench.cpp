@@ -3,7 +3,7 @@
 // what is stored), and the recomputation of one object after one manual value
 // changes. Prints medians; figures go to bench/RESULTS.md ("Issue 4").
 //
-//   assess_bench [--db URL] [--objects 3000] [--indicators 150] [--repeat 5]
+//   assess_bench [--db URL] [--objects 3000] [--indicators 150] [--repeat 5] [--threads 2]
 //
 // The database must be empty (a new SQLite file by default). Each timed run
 // builds a new RunService, so the template is loaded and compiled again.
@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -96,12 +97,14 @@ int main(int argc, char** argv) {
   int objects = 3000;
   int indicators = 150;
   int repeat = 5;
+  int threads_arg = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     if (k == "--db") url = argv[i + 1];
     if (k == "--objects") objects = std::atoi(argv[i + 1]);
     if (k == "--indicators") indicators = std::atoi(argv[i + 1]);
     if (k == "--repeat") repeat = std::atoi(argv[i + 1]);
+    if (k == "--threads") threads_arg = std::atoi(argv[i + 1]);
   }
   std::filesystem::path tmp;
   if (url.empty()) {
@@ -209,6 +212,7 @@ int main(int argc, char** argv) {
 
   const auth::Caller caller{&CliPrincipal(), "bench", "local"};
   assessment::RunSettings settings;
+  if (threads_arg > 0) settings.score_threads = threads_arg;
   {
     assessment::RunService runs(*db, assessment::MetricLink{}, settings);
     assessment::NewAssessment in;
@@ -218,15 +222,47 @@ int main(int argc, char** argv) {
     auto a = Must(runs.Create(caller, in), "create");
     std::printf("create: %lld objects in %.1f ms\n", static_cast<long long>(a.object_count), Ms(Clock::now() - t0));
   }
+  // Runs alternate between one scoring thread and settings.score_threads, so
+  // both are measured under the same machine load; the stored totals of the
+  // two must be identical.
+  const int threads = settings.score_threads;
+  auto total_sum = [&] {  // every object's total, rank and scores_json, folded
+    auto c = Must(db->Read(), "read");
+    std::string all;
+    Check((*c).ForEach({"bench.results", "SELECT object_id, total, rank_in_group, scores_json FROM assess_results "
+                                         "ORDER BY object_id"},
+                       {},
+                       [&](const db::Row& r) {
+                         all += std::to_string(r.Int(0)) + ':' + std::to_string(r.Real(1)) + ':' +
+                                std::to_string(r.Int(2)) + ':' + r.Text(3) + ';';
+                         return true;
+                       }),
+          "results");
+    return std::to_string(all.size()) + " bytes, hash " + std::to_string(std::hash<std::string>{}(all));
+  };
   std::vector<double> run_ms;
+  std::vector<double> run_ms_one;
+  std::string sum_one;
+  std::string sum_many;
   for (int i = 0; i < repeat; ++i) {
-    assessment::RunService runs(*db, assessment::MetricLink{}, settings);  // cold template cache
-    const auto t0 = Clock::now();
-    auto s = Must(runs.Run(caller, "2026Q3", "BENCH"), "run");
-    run_ms.push_back(Ms(Clock::now() - t0));
-    std::printf("  run %d: %.1f ms (%lld objects)\n", i + 1, run_ms.back(), static_cast<long long>(s.objects));
+    for (const int t : {1, threads}) {
+      assessment::RunSettings s = settings;
+      s.score_threads = t;
+      assessment::RunService runs(*db, assessment::MetricLink{}, s);  // cold template cache
+      const auto t0 = Clock::now();
+      auto r = Must(runs.Run(caller, "2026Q3", "BENCH"), "run");
+      (t == 1 ? run_ms_one : run_ms).push_back(Ms(Clock::now() - t0));
+      std::printf("  run %d, %d thread(s): %.1f ms (%lld objects)\n", i + 1, t, (t == 1 ? run_ms_one : run_ms).back(),
+                  static_cast<long long>(r.objects));
+      (t == 1 ? sum_one : sum_many) = total_sum();
+    }
   }
-  std::printf("run: median %.1f ms\n", Median(run_ms));
+  if (sum_one != sum_many) {
+    std::fprintf(stderr, "results differ: 1 thread %s, %d threads %s\n", sum_one.c_str(), threads, sum_many.c_str());
+    return 1;
+  }
+  std::printf("run: median %.1f ms with %d scoring threads, %.1f ms with 1 (same totals: %s)\n", Median(run_ms), threads,
+              Median(run_ms_one), sum_many.c_str());
 
   // One manual value changes → RecomputeObject (in its own transaction, as an input decision would).
   assessment::RunService runs(*db, assessment::MetricLink{}, settings);

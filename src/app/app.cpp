@@ -73,6 +73,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                         ? assessment::ExpertAggregation::kTrimmedMean
                                         : assessment::ExpertAggregation::kMean;
   run_settings.appeal_days = config.assess_runs.appeal_days;
+  run_settings.score_threads = config.assess_runs.score_threads;
   app->runs = std::make_unique<assessment::RunService>(*app->db, assessment::LinkMetrics(*app->metric_service),
                                                        run_settings);
   MS_ASSIGN_OR_RETURN(auto consequence_settings, assessment::LoadConsequenceSettings(config.assess_consequences));

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -55,6 +56,26 @@ Error Conflict(std::string code, std::string zh, std::string en) {
 }
 
 Error AssessmentNotFound() { return NotFoundError("考核", "Assessment"); }
+
+// Calls work(begin, end) over [0, n) cut into `threads` contiguous slices, the
+// last in the calling thread. Below kMinSlice items per thread it stays in the
+// caller: a thread costs more than scoring a few hundred objects.
+template <typename Work>
+void ForEachSlice(size_t n, int threads, Work&& work) {
+  constexpr size_t kMinSlice = 256;
+  const size_t wanted = static_cast<size_t>(std::max(threads, 1));
+  const size_t count = std::max<size_t>(1, std::min(wanted, n / kMinSlice));
+  if (count == 1) {
+    work(size_t{0}, n);
+    return;
+  }
+  const size_t step = (n + count - 1) / count;
+  std::vector<std::jthread> pool;  // joined on return
+  pool.reserve(count - 1);
+  size_t begin = 0;
+  for (; n - begin > step; begin += step) pool.emplace_back([&work, begin, step] { work(begin, begin + step); });
+  work(begin, n);
+}
 
 std::string ObjectClassLevel(std::string_view object_class) {
   if (object_class == "unit") return "unit";
@@ -321,25 +342,23 @@ Result<RunSummary> RunService::Run(const auth::Caller& caller, std::string_view 
   }
 
   const auto t_inputs = std::chrono::steady_clock::now();
-  // 3. Scores and ranks.
-  std::vector<ObjectResult> results;
-  results.reserve(objects.size());
-  std::vector<std::vector<uint8_t>> flags(objects.size());
-  std::vector<LeafInput> leaf_inputs;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    inputs.Build(i, ct, leaf_inputs, flags[i]);
-    results.push_back(detail::Score(ct, compiled->leaf_node, objects[i].object_id, objects[i].group_key,
-                                    leaf_inputs, flags[i]));
-    if (auto it = previous.find(objects[i].object_id); it != previous.end()) results.back().previous_total = it->second;
-  }
+  // 3. Scores and score JSON, then ranks.
+  std::vector<ObjectResult> results(objects.size());
+  std::vector<ResultRow> rows(objects.size());
+  ForEachSlice(objects.size(), settings_.score_threads, [&](size_t begin, size_t end) {
+    std::vector<LeafInput> leaf_inputs;
+    std::vector<uint8_t> flags;
+    for (size_t i = begin; i < end; ++i) {
+      inputs.Build(i, ct, leaf_inputs, flags);
+      results[i] = detail::Score(ct, compiled->leaf_node, objects[i].object_id, objects[i].group_key, leaf_inputs,
+                                 flags);
+      if (auto it = previous.find(objects[i].object_id); it != previous.end()) results[i].previous_total = it->second;
+      detail::AppendScoresJson(rows[i].scores_json, results[i], flags, ct);
+      rows[i].result = &results[i];
+    }
+  });
   RankWithinGroups(results);
 
-  // 4. Results replaced, one audit row.
-  std::vector<ResultRow> rows(results.size());
-  for (size_t i = 0; i < results.size(); ++i) {
-    rows[i].result = &results[i];
-    detail::AppendScoresJson(rows[i].scores_json, results[i], flags[i], ct);
-  }
   const auto t_scores = std::chrono::steady_clock::now();
   const UtcTime now = Now();
   MS_TRY(RunStore::ReplaceResults(*tx, a.id, rows, now));

@@ -58,6 +58,7 @@ struct RunSettings {
   double self_supervisor_gap = 0.10;  // |self − supervisor| / max(|self|, |supervisor|) above → flagged
   ExpertAggregation expert_aggregation = ExpertAggregation::kMean;
   int appeal_days = 10;  // 复核 window after publish
+  int score_threads = 2;  // a run scores its objects on this many threads (results identical for any count)
 };
 
 // One row of a ranking (排名).

@@ -187,6 +187,7 @@ const std::vector<Key>& Keys() {
          return Ok();
        }},
       SectionIntKey("assess.appeal_days", &Config::assess_runs, &AssessRunConfig::appeal_days, 0, 365),
+      SectionIntKey("assess.score_threads", &Config::assess_runs, &AssessRunConfig::score_threads, 1, 64),
       {"asset.depreciation_start",
        [](Config& c, std::string_view v) -> Result<void> {
          if (v != "same_month" && v != "next_month")

@@ -62,6 +62,7 @@ struct AssessConsequenceConfig {
 struct AssessRunConfig {
   std::string expert_aggregation = "mean";  // mean | trimmed_mean (without highest and lowest when >= 3)
   int appeal_days = 10;                     // 复核 window after publish
+  int score_threads = 2;                    // threads scoring a run's objects (1 = the request's own thread)
 };
 
 struct Config {

@@ -331,6 +331,20 @@ TEST_F(DbTest, ConcurrentMigrateAppliesEachMigrationOnce) {
   EXPECT_EQ(static_cast<size_t>(*ran_a + *ran_b), EmbeddedMigrations().size());
 }
 
+// 0006: a run's scores_json is compressed with lz4 on PostgreSQL (pglz made
+// the write most of a run's time). Debian's PostgreSQL 15 has lz4.
+TEST_F(DbTest, PostgresCompressesScoresWithLz4) {
+  if (db_->engine() != Engine::kPostgres) GTEST_SKIP() << "PostgreSQL only";
+  Result<Lease> lease = db_->Read();
+  ASSERT_TRUE(lease.ok());
+  Result<Rows> rows = (*lease)->Query(
+      {"test.attcompression", "SELECT CAST(attcompression AS TEXT) FROM pg_attribute "
+                              "WHERE attrelid = CAST('assess_results' AS regclass) AND attname = 'scores_json'"});
+  ASSERT_TRUE(rows.ok()) << Why(rows.error());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Text(0), "l");
+}
+
 TEST_F(DbTest, AuditLogRefusesUpdateAndRecentDelete) {
   Result<int64_t> recent = InsertCommitted(kInsertAudit, {Now().micros});
   Result<int64_t> old = InsertCommitted(kInsertAudit, {int64_t{0}});  // 1970: past retention
