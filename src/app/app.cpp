@@ -77,6 +77,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->runs = std::make_unique<assessment::RunService>(*app->db, assessment::LinkMetrics(*app->metric_service),
                                                        run_settings);
   MS_ASSIGN_OR_RETURN(auto consequence_settings, assessment::LoadConsequenceSettings(config.assess_consequences));
+  consequence_settings.evidence_max_bytes = config.assess_inputs.evidence_max_bytes;  // task evidence files
   app->consequences = std::make_unique<assessment::ConsequenceService>(
       *app->db, std::move(consequence_settings), assessment::StoredTemplateLoader());
   // Finalizing an assessment produces its consequences and rectification tasks in the same transaction.

@@ -1,5 +1,7 @@
 #include "assessment/consequence_routes.h"
 
+#include "assessment/input_json.h"
+#include "assessment/input_routes.h"
 #include "core/json_input.h"
 #include "http/api.h"
 
@@ -156,6 +158,35 @@ void RegisterConsequenceRoutes(http::Router& router, const auth::Guard& guard, C
       return http::Reply(ctx.req, std::move(result), [&](const RectificationTask& t) { return TaskJson(t, today); });
     }));
   }
+
+  // ---- evidence files: the upload format of input and appeal files
+  // (input_routes.h), the body limit of the configured evidence size (plus
+  // headroom, so the service answers with its own 413 at the limit).
+  const http::RouteOptions upload{.non_blocking = false,
+                                  .body_limit = static_cast<size_t>(service.settings().evidence_max_bytes) + 1024};
+  router.Add(
+      http::Method::kPost, "/api/v1/assess/tasks/{id}/files", guard.Wrap([&service](Context& ctx) {
+        auto id = http::PathId(ctx.req, "id");
+        if (!id.ok()) return http::Problem(id.error(), ctx.req);
+        const Upload up = UploadOf(ctx.req);
+        return http::Reply(ctx.req, service.AddTaskFile(ctx.caller, *id, up), TaskFileJson, 201);
+      }),
+      upload);
+  router.Add(http::Method::kGet, "/api/v1/assess/tasks/{id}/files", guard.Wrap([&service](Context& ctx) {
+    auto id = http::PathId(ctx.req, "id");
+    if (!id.ok()) return http::Problem(id.error(), ctx.req);
+    return http::Reply(ctx.req, service.TaskFiles(ctx.who(), *id),
+                       [](const std::vector<EvidenceFile>& files) { return ItemsJson(files, TaskFileJson); });
+  }));
+  router.Add(http::Method::kGet, "/api/v1/assess/tasks/{id}/files/{file_id}", guard.Wrap([&service](Context& ctx) {
+    auto id = http::PathId(ctx.req, "id");
+    if (!id.ok()) return http::Problem(id.error(), ctx.req);
+    auto file_id = http::PathId(ctx.req, "file_id");
+    if (!file_id.ok()) return http::Problem(file_id.error(), ctx.req);
+    auto f = service.TaskFile(ctx.who(), *id, *file_id);
+    if (!f.ok()) return http::Problem(f.error(), ctx.req);
+    return EvidenceDownload(*f);
+  }));
 }
 
 }  // namespace minsheng::assessment

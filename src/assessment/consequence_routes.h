@@ -7,6 +7,9 @@
 //   POST /api/v1/assess/tasks/{id}/verify       {note?, version?}
 //   POST /api/v1/assess/tasks/{id}/reject       {reason, version?}
 //   POST /api/v1/assess/tasks/remind            → the tasks reminded now
+//   POST /api/v1/assess/tasks/{id}/files        raw body evidence (Content-Type, X-Filename)
+//   GET  /api/v1/assess/tasks/{id}/files        the task's files
+//   GET  /api/v1/assess/tasks/{id}/files/{file_id}  download one
 #pragma once
 
 #include "assessment/consequence_service.h"

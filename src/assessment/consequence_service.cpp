@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "assessment/evidence.h"
+#include "assessment/input_store.h"
 #include "assessment/template_service.h"
 
 #include "audit/audit.h"
@@ -98,6 +100,21 @@ audit::Entry Audit(std::string action, std::string type, std::string id, std::op
   return e;
 }
 
+json::object TaskFileObject(const EvidenceFile& f) {
+  return json::object{{"id", f.id},
+                      {"name", f.file_name},
+                      {"size", f.size_bytes},
+                      {"content_type", f.content_type},
+                      {"sha256", f.sha256},
+                      {"uploaded_at", FormatUtc(f.uploaded_at)}};
+}
+
+json::array TaskFilesArray(const std::vector<EvidenceFile>& files) {
+  json::array out;
+  for (const auto& f : files) out.push_back(TaskFileObject(f));
+  return out;
+}
+
 // The instant a task's due date is counted from: finalize, else publish, else now.
 UtcTime DecisionInstant(const AssessmentRef& a) {
   if (a.finalized_at) return *a.finalized_at;
@@ -112,6 +129,7 @@ Result<ConsequenceSettings> LoadConsequenceSettings(const AssessConsequenceConfi
   s.tasks.failed_indicator_share = config.failed_indicator_share;
   s.rectification_days = config.rectification_days;
   s.reminder_interval_days = config.reminder_interval_days;
+  s.verify_requires_file = config.verify_requires_file;
   if (config.rules_file.empty()) return s;
   std::ifstream in(config.rules_file, std::ios::binary);
   std::stringstream text;
@@ -297,17 +315,24 @@ Result<RectificationTask> ConsequenceService::Submit(const auth::Caller& caller,
   const std::optional<std::string> evidence = Clean(s.evidence_note);
   MS_TRY(CheckNote("evidence_note", evidence, true));
   MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
-  MS_ASSIGN_OR_RETURN(auto before, ConsequenceStore::GetTask(*tx, id));
-  if (!before) return NotFoundError("整改任务", "Rectification task");
-  MS_TRY(auth::RequireOn(*caller.principal, Action::kAssessSubmit, before->object_path, "整改任务",
-                         "Rectification task"));
-  if (before->status != "open" && before->status != "rejected") return StateConflict(before->status);
-  if (s.version && *s.version != before->version) return VersionConflict();
+  MS_ASSIGN_OR_RETURN(const RectificationTask before, TaskOfUnit(*tx, *caller.principal, id));
+  if (s.version && *s.version != before.version) return VersionConflict();
   const UtcTime now = Now();
-  MS_ASSIGN_OR_RETURN(const bool changed, ConsequenceStore::SubmitTask(*tx, id, before->version, *evidence,
+  MS_ASSIGN_OR_RETURN(const bool changed, ConsequenceStore::SubmitTask(*tx, id, before.version, *evidence,
                                                                        caller.principal->user_id, now));
   if (!changed) return VersionConflict();
-  return CommitTaskChange(tx, caller, "assess.task.submit", *before);
+  return CommitTaskChange(tx, caller, "assess.task.submit", before);
+}
+
+// The task as its unit may still work on it: assess.submit on its object
+// (else NotFound) and open or rejected (else Conflict "assess.task.state").
+Result<RectificationTask> ConsequenceService::TaskOfUnit(db::Connection& tx, const auth::Principal& who,
+                                                         int64_t id) {
+  MS_ASSIGN_OR_RETURN(auto task, ConsequenceStore::GetTask(tx, id));
+  if (!task) return NotFoundError("整改任务", "Rectification task");
+  MS_TRY(auth::RequireOn(who, Action::kAssessSubmit, task->object_path, "整改任务", "Rectification task"));
+  if (task->status != "open" && task->status != "rejected") return StateConflict(task->status);
+  return std::move(*task);
 }
 
 // After a task row changed: reads it back, audits before/after and commits.
@@ -352,6 +377,10 @@ Result<RectificationTask> ConsequenceService::Review(const auth::Caller& caller,
                      "You cannot review evidence you submitted yourself");
   }
   if (r.version && *r.version != before->version) return VersionConflict();
+  if (verify && settings_.verify_requires_file && before->files.empty()) {
+    return ValidationError({{"files", "required", "核验前，单位须为该整改任务上传至少一份证明材料",
+                             "At least one evidence file must be attached to the task before it can be verified"}});
+  }
   const UtcTime now = Now();
   MS_ASSIGN_OR_RETURN(const bool changed,
                       ConsequenceStore::ReviewTask(*tx, id, before->version, verify ? "verified" : "rejected",
@@ -398,7 +427,56 @@ Result<std::vector<RectificationTask>> ConsequenceService::Remind(const auth::Ca
   return reminded;
 }
 
+// ---- task evidence files ------------------------------------------------------------
+
+Result<EvidenceFile> ConsequenceService::AddTaskFile(const auth::Caller& caller, int64_t task_id,
+                                                     const Upload& upload) {
+  MS_TRY(auth::Require(*caller.principal, Action::kAssessSubmit));
+  // The task is read in the write transaction, so its status cannot change
+  // between the check and the file.
+  MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
+  MS_ASSIGN_OR_RETURN(const RectificationTask task, TaskOfUnit(*tx, *caller.principal, task_id));
+  MS_ASSIGN_OR_RETURN(EvidenceFile f, StoreEvidence(*tx, caller, FileOwner::kTask, task.id, task.object_id, upload,
+                                                    settings_.evidence_max_bytes));
+  MS_TRY(tx.Commit());
+  return f;
+}
+
+Result<RectificationTask> ConsequenceService::TaskForFiles(db::Connection& c, const auth::Principal& who,
+                                                           int64_t task_id) {
+  if (!auth::Can(who, Action::kAssessSubmit) && !auth::Can(who, Action::kAssessReview) &&
+      !auth::Can(who, Action::kAssessAdmin)) {
+    return ForbiddenError();
+  }
+  MS_ASSIGN_OR_RETURN(auto task, ConsequenceStore::GetTask(c, task_id));
+  if (!task || (!auth::CanOn(who, Action::kAssessSubmit, task->object_path) &&
+                !auth::CanOn(who, Action::kAssessReview, task->object_path) &&
+                !auth::CanOn(who, Action::kAssessAdmin, task->object_path))) {
+    return NotFoundError("整改任务", "Rectification task");
+  }
+  return std::move(*task);
+}
+
+Result<std::vector<EvidenceFile>> ConsequenceService::TaskFiles(const auth::Principal& who, int64_t task_id) {
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  MS_ASSIGN_OR_RETURN(RectificationTask task, TaskForFiles(*conn, who, task_id));
+  return std::move(task.files);
+}
+
+Result<EvidenceFile> ConsequenceService::TaskFile(const auth::Principal& who, int64_t task_id, int64_t file_id) {
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  MS_TRY(TaskForFiles(*conn, who, task_id));
+  auto f = InputStore::GetFile(*conn, file_id);
+  if (!f.ok() || f->owner_kind != FileOwner::kTask || f->owner_id != task_id) {
+    if (!f.ok() && f.error().kind != ErrorCode::kNotFound) return std::move(f).error();
+    return NotFoundError("证明材料", "Evidence file");
+  }
+  return std::move(f).value();
+}
+
 // ---- JSON ---------------------------------------------------------------------------
+
+std::string TaskFileJson(const EvidenceFile& f) { return json::serialize(TaskFileObject(f)); }
 
 std::string ActionJson(const ConsequenceAction& a) {
   return json::serialize(json::object{{"id", a.id},
@@ -444,7 +522,8 @@ std::string TaskJson(const RectificationTask& t, Date today) {
                                       {"review_note", Opt(t.verify_note)},
                                       {"reminded_at", OptTime(t.reminded_at)},
                                       {"created_at", FormatUtc(t.created_at)},
-                                      {"version", t.version}});
+                                      {"version", t.version},
+                                      {"files", TaskFilesArray(t.files)}});
 }
 
 }  // namespace minsheng::assessment

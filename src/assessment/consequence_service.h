@@ -9,6 +9,8 @@
 //   submitted ──verify (assess.review, not the submitter)──▶ verified
 //   submitted ──reject (assess.review, reason)──▶ rejected ──submit──▶ submitted
 //
+// While a task is open or rejected its unit attaches evidence files
+// (assess_files, owner kind task; the upload checks of evidence.h).
 // and reminders for overdue tasks (due_on < today in Asia/Shanghai, not verified).
 //
 // Scoping: actions and tasks belong to their object's org; a caller sees those
@@ -56,6 +58,8 @@ struct ConsequenceSettings {
   TaskRules tasks;                 // assess.failed_indicator_share
   int rectification_days = 30;     // assess.rectification_days: due = finalize/publish date + days
   int reminder_interval_days = 7;  // assess.reminder_interval_days: remind again after
+  int64_t evidence_max_bytes = 10 * 1024 * 1024;  // assess.evidence_max_bytes: largest task evidence file
+  bool verify_requires_file = false;              // assess.task_verify_requires_file: no verify without a file
 };
 
 // The settings from the configuration: the rules file named by
@@ -130,12 +134,29 @@ class ConsequenceService {
   // assess.review on the object; Forbidden "assess.task.own_submission" for
   // the submitter; Conflict "assess.task.state" unless submitted.
   Result<RectificationTask> Verify(const auth::Caller& caller, int64_t id, const TaskReview& r);
+  // When verify_requires_file, a task without files is refused with the
+  // validation error "files" (code "required").
   // As Verify; the reason (note) is required (validation error "reason").
   Result<RectificationTask> Reject(const auth::Caller& caller, int64_t id, const TaskReview& r);
   // Marks reminded_at = now on the overdue tasks in the caller's assess.admin
   // scope not reminded within reminder_interval_days, and returns them (one
   // audit row). Forbidden without assess.admin.
   Result<std::vector<RectificationTask>> Remind(const auth::Caller& caller, UtcTime now);
+
+  // ---- task evidence files (证明材料) ---------------------------------------
+
+  // assess.submit on the task's object (another unit's task is NotFound)
+  // while the task is open or rejected (Conflict "assess.task.state" when
+  // submitted or verified); the upload passes CheckEvidence with
+  // evidence_max_bytes. The file and its audit row commit together; the
+  // returned file carries no data.
+  Result<EvidenceFile> AddTaskFile(const auth::Caller& caller, int64_t task_id, const Upload& upload);
+  // The task's files (without data) for its unit (assess.submit) or a
+  // supervisor (assess.review or assess.admin) in scope; else NotFound
+  // (Forbidden without any of them anywhere).
+  Result<std::vector<EvidenceFile>> TaskFiles(const auth::Principal& who, int64_t task_id);
+  // One file of the task with its bytes; same rule; a file of another task is NotFound.
+  Result<EvidenceFile> TaskFile(const auth::Principal& who, int64_t task_id, int64_t file_id);
 
   const ConsequenceSettings& settings() const { return settings_; }
 
@@ -144,6 +165,8 @@ class ConsequenceService {
                           const CompiledTemplate* compiled);
   Result<std::optional<CompiledTemplate>> LoadTemplate(db::Connection& c, const AssessmentRef& a);
   Result<RectificationTask> Review(const auth::Caller& caller, int64_t id, const TaskReview& r, bool verify);
+  Result<RectificationTask> TaskOfUnit(db::Connection& tx, const auth::Principal& who, int64_t id);
+  Result<RectificationTask> TaskForFiles(db::Connection& c, const auth::Principal& who, int64_t task_id);
   Result<RectificationTask> CommitTaskChange(db::Tx& tx, const auth::Caller& caller, std::string_view action,
                                              const RectificationTask& before);
 
@@ -154,5 +177,7 @@ class ConsequenceService {
 
 std::string ActionJson(const ConsequenceAction& a);
 std::string TaskJson(const RectificationTask& t, Date today);
+// {id, name, size, content_type, sha256, uploaded_at}: a task's file as the API shows it.
+std::string TaskFileJson(const EvidenceFile& f);
 
 }  // namespace minsheng::assessment

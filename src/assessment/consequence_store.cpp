@@ -1,7 +1,10 @@
 #include "assessment/consequence_store.h"
 
+#include <algorithm>
+
 #include "assessment/consequence.h"
 #include "assessment/consequence_sql.h"
+#include "assessment/input_store.h"
 
 namespace minsheng::assessment {
 
@@ -34,6 +37,33 @@ ConsequenceAction ActionFromRow(const db::Row& r) {
   a.created_at = UtcTime{r.Int(15)};
   a.updated_at = UtcTime{r.Int(16)};
   return a;
+}
+
+// Fills the files of the tasks (any order; InputStore owns assess_files):
+// one range query over their ids when the ids are dense (a page of a
+// region's list), else one query per task (a unit's few tasks far apart), so
+// files of other tasks are never scanned in bulk.
+Result<void> AttachFiles(db::Connection& c, std::vector<RectificationTask>& tasks) {
+  if (tasks.empty()) return Ok();
+  int64_t lo = tasks.front().id, hi = tasks.front().id;
+  std::map<int64_t, RectificationTask*> by_id;
+  for (auto& t : tasks) {
+    lo = std::min(lo, t.id);
+    hi = std::max(hi, t.id);
+    t.files.clear();
+    by_id[t.id] = &t;
+  }
+  const auto keep = [&](int64_t first, int64_t last) -> Result<void> {
+    MS_ASSIGN_OR_RETURN(auto files, InputStore::ListFilesInRange(c, FileOwner::kTask, first, last));
+    for (auto& f : files) {
+      if (auto it = by_id.find(f.owner_id); it != by_id.end()) it->second->files.push_back(std::move(f));
+    }
+    return Ok();
+  };
+  constexpr int64_t kDenseSlack = 64;
+  if (hi - lo < 4 * static_cast<int64_t>(tasks.size()) + kDenseSlack) return keep(lo, hi);
+  for (const auto& entry : by_id) MS_TRY(keep(entry.first, entry.first));
+  return Ok();
 }
 
 RectificationTask TaskFromRow(const db::Row& r) {
@@ -133,7 +163,9 @@ Result<bool> ConsequenceStore::InsertTask(db::Connection& c, const NewTask& t) {
 Result<std::optional<RectificationTask>> ConsequenceStore::GetTask(db::Connection& c, int64_t id) {
   MS_ASSIGN_OR_RETURN(auto rows, c.Query(sql::kTaskGet, {id}));
   if (rows.empty()) return std::optional<RectificationTask>();
-  return std::optional<RectificationTask>(TaskFromRow(rows[0]));
+  std::vector<RectificationTask> one{TaskFromRow(rows[0])};
+  MS_TRY(AttachFiles(c, one));
+  return std::optional<RectificationTask>(std::move(one[0]));
 }
 
 Result<std::vector<RectificationTask>> ConsequenceStore::ListTasks(db::Connection& c, const StoreScopeRoot& scope,
@@ -152,6 +184,7 @@ Result<std::vector<RectificationTask>> ConsequenceStore::ListTasks(db::Connectio
                      out.push_back(TaskFromRow(r));
                      return true;
                    }));
+  MS_TRY(AttachFiles(c, out));
   return out;
 }
 

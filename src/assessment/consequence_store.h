@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "assessment/input_model.h"
 #include "assessment/model.h"
 #include "core/date.h"
 #include "core/result.h"
@@ -65,6 +66,7 @@ struct RectificationTask {
   std::optional<UtcTime> reminded_at;
   UtcTime created_at;
   int64_t version = 1;
+  std::vector<EvidenceFile> files;  // evidence files (owner kind task), without data, oldest first
 
   // due_on < today and not verified.
   bool OverdueOn(Date today) const { return due_on < today && status != "verified"; }
@@ -152,6 +154,7 @@ class ConsequenceStore {
 
   // Inserts unless (assessment, object, source, indicator_code) exists; true when inserted.
   static Result<bool> InsertTask(db::Connection& c, const NewTask& t);
+  // GetTask and ListTasks fill each task's files (without data).
   static Result<std::optional<RectificationTask>> GetTask(db::Connection& c, int64_t id);
   static Result<std::vector<RectificationTask>> ListTasks(db::Connection& c, const StoreScopeRoot& scope,
                                                           const TaskQuery& q);

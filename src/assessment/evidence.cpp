@@ -3,6 +3,10 @@
 #include <array>
 #include <optional>
 
+#include "assessment/input_json.h"
+#include "assessment/input_store.h"
+#include "audit/audit.h"
+#include "core/crypto.h"
 #include "core/text.h"
 
 namespace minsheng::assessment {
@@ -84,6 +88,28 @@ Result<EvidenceKind> CheckEvidence(std::string_view content_type, std::string_vi
                          std::string(EvidenceContentType(*kind)) + ")");
   }
   return *kind;
+}
+
+Result<EvidenceFile> StoreEvidence(db::Connection& tx, const auth::Caller& caller, FileOwner owner,
+                                   int64_t owner_id, int64_t object_id, const Upload& upload, int64_t max_bytes) {
+  MS_ASSIGN_OR_RETURN(const EvidenceKind kind, CheckEvidence(upload.content_type, upload.data, max_bytes));
+  EvidenceFile f;
+  f.owner_kind = owner;
+  f.owner_id = owner_id;
+  f.object_id = object_id;
+  f.file_name = upload.file_name.empty() ? "evidence" : upload.file_name;
+  f.content_type = std::string(EvidenceContentType(kind));
+  f.size_bytes = static_cast<int64_t>(upload.data.size());
+  f.sha256 = Sha256Hex(upload.data);
+  f.data = upload.data;
+  const auth::Principal* who = caller.principal;
+  f.uploaded_by = who != nullptr && who->user_id > 0 ? std::optional<int64_t>(who->user_id) : std::nullopt;
+  f.uploaded_at = Now();
+  MS_ASSIGN_OR_RETURN(f.id, InputStore::InsertFile(tx, f));
+  f.data.clear();
+  MS_TRY(audit::Write(tx, caller, {"assess.file.add", "assess_file", std::to_string(f.id), object_id, std::nullopt,
+                                   FileJson(f)}));
+  return f;
 }
 
 }  // namespace minsheng::assessment

@@ -1,13 +1,18 @@
 // Evidence files (证明材料) attached to manual inputs, appeals and
 // rectification tasks: which files are accepted, checked by their bytes, not
-// by their name. Pure; thread-safe.
+// by their name (pure), and storing an accepted one with its audit row — the
+// one path every owner kind (input, appeal, task) uploads through.
+// Thread-safe: stateless.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "assessment/input_model.h"
+#include "auth/model.h"
 #include "core/result.h"
+#include "db/database.h"
 
 namespace minsheng::assessment {
 
@@ -22,5 +27,12 @@ std::string_view EvidenceContentType(EvidenceKind k);  // the canonical MIME typ
 // the content (InvalidArgument "assess.file_content_mismatch"). Returns the
 // kind; parameters of the Content-Type (charset …) are ignored.
 Result<EvidenceKind> CheckEvidence(std::string_view content_type, std::string_view data, int64_t max_bytes);
+
+// Checks the upload (CheckEvidence against max_bytes; nothing is written when
+// it fails) and stores it in tx as a file of (owner, owner_id) on object_id
+// with its audit row "assess.file.add". The caller checks who may attach and
+// commits. The returned file carries no data.
+Result<EvidenceFile> StoreEvidence(db::Connection& tx, const auth::Caller& caller, FileOwner owner,
+                                   int64_t owner_id, int64_t object_id, const Upload& upload, int64_t max_bytes);
 
 }  // namespace minsheng::assessment

@@ -69,17 +69,21 @@ std::string FileNameHeader(const http::Request& req) {
   return name;
 }
 
-Upload UploadOf(Context& ctx) {
-  return {std::string(ctx.req.Header("content-type")), FileNameHeader(ctx.req), std::move(ctx.req.body)};
+}  // namespace
+
+Upload UploadOf(http::Request& req) {
+  return {std::string(req.Header("content-type")), FileNameHeader(req), std::move(req.body)};
 }
 
-Response FileDownload(const EvidenceFile& f) {
+Response EvidenceDownload(const EvidenceFile& f) {
   return Response::Text(200, f.data, f.content_type)
       .WithHeader("Content-Disposition", exchange::AttachmentDisposition(f.file_name))
       .WithHeader("X-Content-SHA256", f.sha256)
       .WithHeader("X-Content-Type-Options", "nosniff")
       .WithHeader("Cache-Control", "private, no-store");
 }
+
+namespace {
 
 std::string FilesJson(const std::vector<EvidenceFile>& files) { return ItemsJson(files, FileJson); }
 
@@ -152,7 +156,7 @@ void RegisterInputRoutes(http::Router& router, const auth::Guard& guard, InputSe
       HttpMethod::kPost, Path("/inputs/{id}/files"), guard.Wrap([&inputs](Context& ctx) {
         auto id = http::PathId(ctx.req, "id");
         if (!id.ok()) return http::Problem(id.error(), ctx.req);
-        const Upload up = UploadOf(ctx);
+        const Upload up = UploadOf(ctx.req);
         return http::Reply(ctx.req, inputs.AddInputFile(ctx.caller, PeriodOf(ctx.req), TemplateOf(ctx.req), *id, up),
                            FileJson, 201);
       }),
@@ -167,7 +171,7 @@ void RegisterInputRoutes(http::Router& router, const auth::Guard& guard, InputSe
       HttpMethod::kPost, Path("/appeals/{id}/files"), guard.Wrap([&inputs](Context& ctx) {
         auto id = http::PathId(ctx.req, "id");
         if (!id.ok()) return http::Problem(id.error(), ctx.req);
-        const Upload up = UploadOf(ctx);
+        const Upload up = UploadOf(ctx.req);
         return http::Reply(ctx.req,
                            inputs.AddAppealFile(ctx.caller, PeriodOf(ctx.req), TemplateOf(ctx.req), *id, up),
                            FileJson, 201);
@@ -184,7 +188,7 @@ void RegisterInputRoutes(http::Router& router, const auth::Guard& guard, InputSe
     if (!id.ok()) return http::Problem(id.error(), ctx.req);
     auto f = inputs.Download(ctx.who(), PeriodOf(ctx.req), TemplateOf(ctx.req), *id);
     if (!f.ok()) return http::Problem(f.error(), ctx.req);
-    return FileDownload(*f);
+    return EvidenceDownload(*f);
   }));
 
   // ---- self-checks

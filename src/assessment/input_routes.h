@@ -29,4 +29,11 @@ namespace minsheng::assessment {
 
 void RegisterInputRoutes(http::Router& router, const auth::Guard& guard, InputService& inputs);
 
+// The evidence upload format every owner kind shares (inputs, appeals,
+// rectification tasks): the raw file as the body, its type in Content-Type,
+// its name percent-encoded in X-Filename. Takes the body out of req.
+Upload UploadOf(http::Request& req);
+// 200 with the file's bytes as an attachment (its type, name and SHA-256).
+http::Response EvidenceDownload(const EvidenceFile& f);
+
 }  // namespace minsheng::assessment

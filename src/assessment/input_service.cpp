@@ -11,7 +11,6 @@
 #include "assessment/template.h"
 #include "audit/audit.h"
 #include "auth/access.h"
-#include "core/crypto.h"
 #include "core/json_input.h"
 #include "core/text.h"
 
@@ -365,27 +364,11 @@ Result<std::vector<InputPair>> InputService::ListInputs(const auth::Principal& w
 
 // ---- evidence files -----------------------------------------------------------
 
-Result<EvidenceFile> InputService::StoreFile(const auth::Caller& caller, int64_t assessment_id, FileOwner owner,
-                                             int64_t owner_id, int64_t object_id, const Upload& upload) {
-  MS_ASSIGN_OR_RETURN(const EvidenceKind kind,
-                      CheckEvidence(upload.content_type, upload.data, settings_.evidence_max_bytes));
+Result<EvidenceFile> InputService::StoreFile(const auth::Caller& caller, FileOwner owner, int64_t owner_id,
+                                             int64_t object_id, const Upload& upload) {
   MS_ASSIGN_OR_RETURN(db::Tx tx, db_.Write());
-  EvidenceFile f;
-  f.owner_kind = owner;
-  f.owner_id = owner_id;
-  f.object_id = object_id;
-  f.file_name = upload.file_name.empty() ? "evidence" : upload.file_name;
-  f.content_type = std::string(EvidenceContentType(kind));
-  f.size_bytes = static_cast<int64_t>(upload.data.size());
-  f.sha256 = Sha256Hex(upload.data);
-  f.data = upload.data;
-  f.uploaded_by = UserId(*caller.principal);
-  f.uploaded_at = Now();
-  MS_ASSIGN_OR_RETURN(f.id, InputStore::InsertFile(*tx, f));
-  f.data.clear();
-  MS_TRY(audit::Write(*tx, caller, {"assess.file.add", "assess_file", std::to_string(f.id), object_id, std::nullopt,
-                                    FileJson(f)}));
-  (void)assessment_id;
+  MS_ASSIGN_OR_RETURN(EvidenceFile f, StoreEvidence(*tx, caller, owner, owner_id, object_id, upload,
+                                                    settings_.evidence_max_bytes));
   MS_TRY(tx.Commit());
   return f;
 }
@@ -394,7 +377,7 @@ Result<EvidenceFile> InputService::AddInputFile(const auth::Caller& caller, std:
                                                 std::string_view tmpl, int64_t input_id, const Upload& upload) {
   const auth::Principal& who = *caller.principal;
   if (!auth::Can(who, Action::kAssessSubmit) && !auth::Can(who, Action::kAssessReview)) return ForbiddenError();
-  int64_t assessment_id = 0, object_id = 0;
+  int64_t object_id = 0;
   {
     MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
     MS_ASSIGN_OR_RETURN(const AssessmentHead head, InputStore::Head(*conn, period, tmpl));
@@ -404,10 +387,9 @@ Result<EvidenceFile> InputService::AddInputFile(const auth::Caller& caller, std:
     if (!Sees(who, object.path)) return NotFoundError("填报值", "Input");
     MS_TRY(RequireRole(who, in.role, object));
     if (!Editable(head)) return NotOpen(head);
-    assessment_id = head.id;
     object_id = object.id;
   }
-  return StoreFile(caller, assessment_id, FileOwner::kInput, input_id, object_id, upload);
+  return StoreFile(caller, FileOwner::kInput, input_id, object_id, upload);
 }
 
 Result<std::vector<EvidenceFile>> InputService::InputFiles(const auth::Principal& who, std::string_view period,
@@ -421,7 +403,7 @@ Result<EvidenceFile> InputService::AddAppealFile(const auth::Caller& caller, std
                                                  std::string_view tmpl, int64_t appeal_id, const Upload& upload) {
   const auth::Principal& who = *caller.principal;
   MS_TRY(auth::Require(who, Action::kAssessSubmit));
-  int64_t assessment_id = 0, object_id = 0;
+  int64_t object_id = 0;
   {
     MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
     MS_ASSIGN_OR_RETURN(const AssessmentHead head, InputStore::Head(*conn, period, tmpl));
@@ -433,10 +415,9 @@ Result<EvidenceFile> InputService::AddAppealFile(const auth::Caller& caller, std
       return MakeError(ErrorCode::kConflict, "assess.appeal_decided", "该复核申请已处理，不能再补充材料",
                        "This appeal has been decided; no more evidence can be added");
     }
-    assessment_id = head.id;
     object_id = object.id;
   }
-  return StoreFile(caller, assessment_id, FileOwner::kAppeal, appeal_id, object_id, upload);
+  return StoreFile(caller, FileOwner::kAppeal, appeal_id, object_id, upload);
 }
 
 Result<std::vector<EvidenceFile>> InputService::AppealFiles(const auth::Principal& who, std::string_view period,

@@ -181,8 +181,8 @@ class InputService {
   Result<Input> ReviewTx(db::Connection& tx, const auth::Caller& caller, const AssessmentHead& head,
                          const Input& current, const InputReview& review);
   Result<void> Recompute(db::Connection& tx, int64_t assessment_id, int64_t object_id);
-  Result<EvidenceFile> StoreFile(const auth::Caller& caller, int64_t assessment_id, FileOwner owner,
-                                 int64_t owner_id, int64_t object_id, const Upload& upload);
+  Result<EvidenceFile> StoreFile(const auth::Caller& caller, FileOwner owner, int64_t owner_id, int64_t object_id,
+                                 const Upload& upload);
 
   db::Database& db_;
   InputSettings settings_;

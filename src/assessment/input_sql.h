@@ -82,6 +82,10 @@ inline constexpr db::Sql kFileInsert{
   "SELECT id, owner_kind, owner_id, object_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at "
 inline constexpr db::Sql kFileList{
     "assess.file.list", MS_FILE_COLUMNS "FROM assess_files WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id"};
+// The files of owners with ids in [$2, $3] (one indexed range of assess_files_owner).
+inline constexpr db::Sql kFileListRange{
+    "assess.file.list_range",
+    MS_FILE_COLUMNS "FROM assess_files WHERE owner_kind = $1 AND owner_id BETWEEN $2 AND $3 ORDER BY owner_id, id"};
 inline constexpr db::Sql kFileGet{"assess.file.get", MS_FILE_COLUMNS ", data FROM assess_files WHERE id = $1",
                                   MS_FILE_COLUMNS ", encode(data, 'hex') FROM assess_files WHERE id = $1"};
 #undef MS_FILE_COLUMNS

@@ -227,6 +227,16 @@ Result<std::vector<EvidenceFile>> InputStore::ListFiles(db::Connection& c, FileO
   return out;
 }
 
+Result<std::vector<EvidenceFile>> InputStore::ListFilesInRange(db::Connection& c, FileOwner owner, int64_t first,
+                                                               int64_t last) {
+  std::vector<EvidenceFile> out;
+  MS_TRY(c.ForEach(sql::kFileListRange, {FileOwnerName(owner), first, last}, [&](const db::Row& r) {
+    out.push_back(FileFromRow(r));
+    return true;
+  }));
+  return out;
+}
+
 Result<EvidenceFile> InputStore::GetFile(db::Connection& c, int64_t id) {
   MS_ASSIGN_OR_RETURN(auto rows, c.Query(sql::kFileGet, {id}));
   if (rows.empty()) return NotFoundError("证明材料", "Evidence file");

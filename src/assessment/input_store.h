@@ -47,6 +47,9 @@ class InputStore {
   // ---- evidence files (data is not read by ListFiles)
   static Result<int64_t> InsertFile(db::Connection& c, const EvidenceFile& f);
   static Result<std::vector<EvidenceFile>> ListFiles(db::Connection& c, FileOwner owner, int64_t owner_id);
+  // The files of the owners with ids first..last, by owner id then file id.
+  static Result<std::vector<EvidenceFile>> ListFilesInRange(db::Connection& c, FileOwner owner, int64_t first,
+                                                           int64_t last);
   static Result<EvidenceFile> GetFile(db::Connection& c, int64_t id);
 
   // ---- self-checks: one row per object of the assessment (missing ones too)

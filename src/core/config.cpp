@@ -178,6 +178,12 @@ const std::vector<Key>& Keys() {
                     &AssessConsequenceConfig::rectification_days, 1, 3650),
       SectionIntKey("assess.reminder_interval_days", &Config::assess_consequences,
                     &AssessConsequenceConfig::reminder_interval_days, 1, 365),
+      {"assess.task_verify_requires_file",
+       [](Config& c, std::string_view v) -> Result<void> {
+         MS_ASSIGN_OR_RETURN(c.assess_consequences.verify_requires_file,
+                             ParseBool("assess.task_verify_requires_file", v));
+         return Ok();
+       }},
       {"assess.expert_aggregation",
        [](Config& c, std::string_view v) -> Result<void> {
          if (v != "mean" && v != "trimmed_mean")

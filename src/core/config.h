@@ -56,6 +56,7 @@ struct AssessConsequenceConfig {
   double failed_indicator_share = 0.6;  // a leaf scoring a lower share of its points has failed → task
   int rectification_days = 30;          // task due = finalize/publish date (Asia/Shanghai) + days
   int reminder_interval_days = 7;       // an overdue task is reminded again after this many days
+  bool verify_requires_file = false;    // a task is verified only with at least one evidence file
 };
 
 // Assessment runs (issue 4, docs/assessment-design.md).

@@ -400,3 +400,30 @@ export async function auditSince(auditor, afterId) {
   const r = await auditor.json('/api/v1/audit?limit=200')
   return r.items.filter((x) => x.id > afterId).reverse()
 }
+
+// A user with one role on orgId (created by the security admin), logged in.
+export async function createRoleUser(server, security, role, orgId) {
+  const username = uniq('t')
+  const r = await security.post('/api/v1/users', {
+    username, display_name: `测试 ${role}`, org_id: orgId, password: DEMO_PASSWORD,
+    must_change_password: false, roles: [{ role }],
+  })
+  if (r.status !== 201) throw new Error(`create ${role} user: ${r.describe()}`)
+  return server.login(username)
+}
+
+// Creates, runs, publishes and finalizes an assessment of period × template
+// over scopeOrgId as the finance officer. Returns '' when done, or the reason
+// to skip when this build has no assessment runs.
+export async function finalizeAssessment(finance, { period, template, scopeOrgId }) {
+  let r = await finance.post('/api/v1/assessments', { period, template_code: template, scope_org_id: scopeOrgId })
+  if (r.status === 404 && r.json?.code === 'not_found' && !r.json?.errors) {
+    return 'POST /api/v1/assessments (the run) is not in this build'
+  }
+  if (r.status !== 201) throw new Error(`create assessment: ${r.describe()}`)
+  for (const step of ['run', 'publish', 'finalize']) {
+    r = await finance.post(`/api/v1/assessments/${period}/${template}/${step}`, {})
+    if (r.status !== 200) throw new Error(`${step}: ${r.describe()}`)
+  }
+  return ''
+}

@@ -2,7 +2,8 @@
 // template library and the shipped unit_asset_mgmt template, creates an
 // assessment of a month, runs it, reads the ranking with its colours, walks
 // an explain drawer down to an asset record, exports the ranking as XLSX,
-// publishes and prints the bulletin; the unit clerk sees the own unit's view. Run only this file: E2E_ONLY=assess node tests/e2e/run.mjs
+// publishes and prints the bulletin; the unit clerk sees the own unit's view
+// and attaches an evidence file to an open rectification task. Run only this file: E2E_ONLY=assess node tests/e2e/run.mjs
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -171,6 +172,23 @@ test('clerk: my assessment shows the own unit with its score', async () => {
     assert.ok((await page.locator('.page-header h2').first().innerText()).includes(s.user.org.name), 'the header names the own unit')
     await page.locator('[data-test=unit-weakest] .el-table__body tr').first().waitFor()
     await screenshot(page, 'assess-5-unit')
+
+    // 整改: an open task of the unit (the published month opens them for red
+    // colours and failed indicators) takes an evidence file, listed as a link.
+    const { body: open } = await apiGet(s, `/assess/tasks?object=${s.user.org.id}&status=open`)
+    const task = open?.items?.[0]
+    if (task) {
+      await page.locator('.el-tabs__item', { hasText: '整改任务' }).click()
+      const row = page.locator(`[data-test=task-${task.id}]`)
+      const chooser = page.waitForEvent('filechooser')
+      await row.locator('[data-test=task-upload]').click()
+      await (await chooser).setFiles({ name: '整改验收单.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n%%EOF\n') })
+      await row.locator('[data-test=task-file]', { hasText: '整改验收单.pdf' }).waitFor()
+      const { body: files } = await apiGet(s, `/assess/tasks/${task.id}/files`)
+      assert.deepEqual(files.items.map((f) => f.name), ['整改验收单.pdf'])
+    } else {
+      console.log('e2e: the unit has no open rectification task; the task upload is not exercised')
+    }
   } finally {
     await page.context().close()
   }

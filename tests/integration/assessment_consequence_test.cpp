@@ -495,5 +495,193 @@ TEST_F(TaskFlowTest, ClosureRateCountsTasksVerifiedByTheirDueDay) {
   EXPECT_FALSE(rest->next_cursor.has_value());
 }
 
+
+// ---- evidence files on rectification tasks -------------------------------------
+
+std::string TaskPdf() {
+  static constexpr char kPdf[] = "%PDF-1.7\n\0\x01\x02\xff 整改验收单\n%%EOF\n";
+  return std::string(kPdf, sizeof(kPdf) - 1);
+}
+
+class TaskFilesTest : public TaskFlowTest {
+ protected:
+  void SetUp() override {
+    TaskFlowTest::SetUp();
+    if (HasFatalFailure()) return;
+    UseSettings(false);
+  }
+  // The same tasks under a service with a 4 KiB file limit.
+  void UseSettings(bool verify_requires_file) {
+    ConsequenceSettings settings;
+    settings.evidence_max_bytes = 4096;
+    settings.verify_requires_file = verify_requires_file;
+    service_ = std::make_unique<ConsequenceService>(
+        *db_, settings, [this](db::Connection&, const AssessmentRef&) -> Result<std::optional<CompiledTemplate>> {
+          return std::optional<CompiledTemplate>(*compiled_);
+        });
+  }
+  Result<EvidenceFile> Upload(const auth::SessionState& s, int64_t task, std::string type = "application/pdf",
+                              std::string data = TaskPdf(), std::string name = "整改验收单.pdf") {
+    return service_->AddTaskFile(C(s), task, {std::move(type), std::move(name), std::move(data)});
+  }
+  int64_t FileCount() {
+    static constexpr db::Sql kFiles{"test.conseq.count_files", "SELECT COUNT(*) FROM assess_files"};
+    auto conn = db_->Read();
+    auto n = (*conn)->QueryInt(kFiles);
+    EXPECT_TRUE(n.ok()) << (n.ok() ? "" : n.error().log_detail);
+    return n.ok() ? *n : -1;
+  }
+};
+
+TEST_F(TaskFilesTest, TheUnitUploadsAndBothSidesListAndDownload) {
+  const int64_t audits = AuditCount();
+  auto up = Upload(clerk_a_, colour_);
+  ASSERT_TRUE(up.ok()) << up.error().en << " " << up.error().log_detail;
+  EXPECT_GT(up->id, 0);
+  EXPECT_EQ(up->owner_kind, FileOwner::kTask);
+  EXPECT_EQ(up->owner_id, colour_);
+  EXPECT_EQ(up->object_id, school_a_.id);
+  EXPECT_EQ(up->file_name, "整改验收单.pdf");
+  EXPECT_EQ(up->content_type, "application/pdf");
+  EXPECT_EQ(up->size_bytes, 36);  // "%PDF-1.7\n" 9 + 4 binary + " 整改验收单\n" 17 (5 × 3 UTF-8) + "%%EOF\n" 6
+  EXPECT_EQ(up->uploaded_by, clerk_a_.principal->user_id);
+  EXPECT_TRUE(up->data.empty());
+  EXPECT_EQ(AuditCount(), audits + 1);  // assess.file.add in the upload's transaction
+  EXPECT_EQ(FileCount(), 1);
+  // A second file, a PNG; the list keeps upload order.
+  auto png = Upload(clerk_a_, colour_, "image/png", std::string("\x89PNG\r\n\x1a\n", 8) + "IHDR", "现场照片.png");
+  ASSERT_TRUE(png.ok()) << png.error().en;
+
+  // The task carries its files (get and list); the other tasks none.
+  auto task = service_->GetTask(*clerk_a_.principal, colour_);
+  ASSERT_TRUE(task.ok());
+  ASSERT_EQ(task->files.size(), 2u);
+  EXPECT_EQ(task->files[0].id, up->id);
+  EXPECT_EQ(task->files[0].file_name, "整改验收单.pdf");
+  EXPECT_EQ(task->files[1].file_name, "现场照片.png");
+  EXPECT_EQ(task->files[1].content_type, "image/png");
+  EXPECT_TRUE(task->files[0].data.empty());
+  for (const auto& t : Tasks(finance_)) EXPECT_EQ(t.files.size(), t.id == colour_ ? 2u : 0u) << t.id;
+  const std::string json = TaskJson(*task, Date{0});
+  const auto parsed = json::parse(json).as_object();
+  ASSERT_EQ(parsed.at("files").as_array().size(), 2u);
+  const auto& first = parsed.at("files").as_array()[0].as_object();
+  EXPECT_EQ(first.at("id").as_int64(), up->id);
+  EXPECT_EQ(first.at("name").as_string(), "整改验收单.pdf");
+  EXPECT_EQ(first.at("size").as_int64(), up->size_bytes);
+  EXPECT_EQ(first.at("content_type").as_string(), "application/pdf");
+  EXPECT_TRUE(first.contains("uploaded_at"));
+
+  // Who reads: the unit, its department supervisor, the finance bureau.
+  for (const auth::SessionState* who : {&clerk_a_, &supervisor_, &finance_}) {
+    auto files = service_->TaskFiles(*who->principal, colour_);
+    ASSERT_TRUE(files.ok()) << files.error().en;
+    EXPECT_EQ(files->size(), 2u);
+    auto f = service_->TaskFile(*who->principal, colour_, up->id);
+    ASSERT_TRUE(f.ok()) << f.error().en;
+    EXPECT_EQ(f->data, TaskPdf());
+    EXPECT_EQ(f->sha256, up->sha256);
+  }
+  // Another unit: NotFound for the list and the bytes; a reader with no
+  // submit/review/admin at all (a steward): Forbidden.
+  EXPECT_EQ(service_->TaskFiles(*clerk_b_.principal, colour_).error().kind, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->TaskFile(*clerk_clinic_.principal, colour_, up->id).error().kind, ErrorCode::kNotFound);
+  auto steward = MakeUser("steward_a", auth::Role::kSteward, school_a_.id);
+  EXPECT_EQ(service_->TaskFiles(*steward.principal, colour_).error().kind, ErrorCode::kForbidden);
+  // A file asked for under another task (even one the caller sees), or unknown: NotFound.
+  EXPECT_EQ(service_->TaskFile(*clerk_a_.principal, grade_, up->id).error().kind, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->TaskFile(*clerk_a_.principal, colour_, 999999).error().kind, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->TaskFiles(*clerk_a_.principal, 999999).error().kind, ErrorCode::kNotFound);
+}
+
+TEST_F(TaskFilesTest, BadFilesAndWrongCallersWriteNothing) {
+  const int64_t audits = AuditCount();
+  struct Bad {
+    const char* type;
+    std::string data;
+    const char* code;
+    ErrorCode kind;
+  };
+  const std::vector<Bad> bad = {
+      {"application/pdf", "%PDF-" + std::string(4092, 'x'), "assess.file_too_large", ErrorCode::kTooLarge},  // 4097 B
+      {"text/plain", "整改说明", "assess.file_type", ErrorCode::kInvalidArgument},
+      {"application/x-msdownload", "MZ\x90", "assess.file_type", ErrorCode::kInvalidArgument},
+      {"image/png", TaskPdf(), "assess.file_content_mismatch", ErrorCode::kInvalidArgument},
+      {"application/pdf", "", "assess.file_empty", ErrorCode::kInvalidArgument},
+  };
+  for (const auto& b : bad) {
+    auto r = Upload(clerk_a_, colour_, b.type, b.data);
+    ASSERT_FALSE(r.ok()) << b.code;
+    EXPECT_EQ(r.error().code, b.code);
+    EXPECT_EQ(r.error().kind, b.kind) << b.code;
+    EXPECT_FALSE(r.error().zh.empty());
+    EXPECT_FALSE(r.error().en.empty());
+  }
+  // Exactly at the limit is accepted (4096 bytes).
+  EXPECT_TRUE(Upload(clerk_a_, grade_, "application/pdf", "%PDF-" + std::string(4091, 'x')).ok());
+  EXPECT_EQ(FileCount(), 1);
+  EXPECT_EQ(AuditCount(), audits + 1);
+
+  // Another unit's task: NotFound; a finance officer (no assess.submit): Forbidden; unknown task: NotFound.
+  EXPECT_EQ(Upload(clerk_b_, colour_).error().kind, ErrorCode::kNotFound);
+  EXPECT_EQ(Upload(clerk_clinic_, colour_).error().kind, ErrorCode::kNotFound);
+  EXPECT_EQ(Upload(finance_, colour_).error().kind, ErrorCode::kForbidden);
+  EXPECT_EQ(Upload(clerk_a_, 999999).error().kind, ErrorCode::kNotFound);
+  EXPECT_EQ(FileCount(), 1);
+  EXPECT_EQ(AuditCount(), audits + 1);
+}
+
+TEST_F(TaskFilesTest, FilesAreTakenWhileOpenOrRejectedOnly) {
+  ASSERT_TRUE(Upload(clerk_a_, colour_).ok());
+  ASSERT_TRUE(Submit(clerk_a_, colour_).ok());
+  // Under review: the evidence is frozen.
+  auto waiting = Upload(clerk_a_, colour_);
+  ASSERT_FALSE(waiting.ok());
+  EXPECT_EQ(waiting.error().code, "assess.task.state");
+  ASSERT_TRUE(service_->Reject(C(finance_), colour_, {std::string("缺少验收单"), std::nullopt}).ok());
+  // Sent back: the unit adds what was missing (its supervising department may too).
+  ASSERT_TRUE(Upload(clerk_a_, colour_).ok());
+  ASSERT_TRUE(Upload(supervisor_, colour_).ok());
+  ASSERT_TRUE(Submit(clerk_a_, colour_, "补充了验收单").ok());
+  auto verified = service_->Verify(C(finance_), colour_, {});
+  ASSERT_TRUE(verified.ok()) << verified.error().en;
+  EXPECT_EQ(verified->files.size(), 3u);
+  // Verified: closed for good.
+  const int64_t audits = AuditCount();
+  auto after = Upload(clerk_a_, colour_);
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.error().kind, ErrorCode::kConflict);
+  EXPECT_EQ(after.error().code, "assess.task.state");
+  EXPECT_EQ(FileCount(), 3);
+  EXPECT_EQ(AuditCount(), audits);
+}
+
+TEST_F(TaskFilesTest, VerificationMayRequireAFile) {
+  // Off (the default): a task without files is verified.
+  ASSERT_TRUE(Submit(clerk_a_, grade_).ok());
+  ASSERT_TRUE(service_->Verify(C(finance_), grade_, {}).ok());
+
+  UseSettings(true);
+  ASSERT_TRUE(Submit(clerk_a_, colour_).ok());
+  const int64_t audits = AuditCount();
+  auto none = service_->Verify(C(finance_), colour_, {});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().kind, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(none.error().fields.size(), 1u);
+  EXPECT_EQ(none.error().fields[0].field, "files");
+  EXPECT_EQ(none.error().fields[0].code, "required");
+  EXPECT_FALSE(none.error().fields[0].zh.empty());
+  EXPECT_FALSE(none.error().fields[0].en.empty());
+  EXPECT_EQ(AuditCount(), audits);
+  EXPECT_EQ(service_->GetTask(*finance_.principal, colour_)->status, "submitted");
+  // Reject still works without files; after a file and a new submission, verify passes.
+  ASSERT_TRUE(service_->Reject(C(finance_), colour_, {std::string("请上传验收单"), std::nullopt}).ok());
+  ASSERT_TRUE(Upload(clerk_a_, colour_).ok());
+  ASSERT_TRUE(Submit(clerk_a_, colour_).ok());
+  auto ok = service_->Verify(C(finance_), colour_, {});
+  ASSERT_TRUE(ok.ok()) << ok.error().en;
+  EXPECT_EQ(ok->status, "verified");
+}
+
 }  // namespace
 }  // namespace minsheng::testing

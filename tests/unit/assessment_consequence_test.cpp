@@ -310,6 +310,18 @@ TEST_F(ConsequenceTest, BadRuleFilesNameTheField) {
             (std::vector<std::string>{"rules[0].code:invalid", "rules[0].owner:invalid", "rules[0].methods:invalid"}));
 }
 
+TEST(ConsequenceSettingsTest, VerifyingWithoutAFileIsAllowedUnlessConfigured) {
+  Config c;
+  EXPECT_FALSE(c.assess_consequences.verify_requires_file);
+  EXPECT_FALSE(LoadConsequenceSettings(c.assess_consequences)->verify_requires_file);
+  ASSERT_TRUE(ApplyEnvironment(c, {{"MINSHENG_ASSESS_TASK_VERIFY_REQUIRES_FILE", "true"}}).ok());
+  EXPECT_TRUE(c.assess_consequences.verify_requires_file);
+  EXPECT_TRUE(LoadConsequenceSettings(c.assess_consequences)->verify_requires_file);
+  auto bad = ApplyEnvironment(c, {{"MINSHENG_ASSESS_TASK_VERIFY_REQUIRES_FILE", "sometimes"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().en.find("assess.task_verify_requires_file"), std::string::npos) << bad.error().en;
+}
+
 TEST(ConsequenceSettingsTest, TheConfiguredRulesFileReplacesTheShippedRules) {
   AssessConsequenceConfig config;
   config.failed_indicator_share = 0.5;

@@ -682,6 +682,17 @@ export interface Task {
   reviewed_at?: string | null
   review_note?: string | null
   version?: number
+  files?: TaskFile[]
+}
+
+// An evidence file of a task (its bytes at taskFileUrl).
+export interface TaskFile {
+  id: number
+  name: string
+  size: number
+  content_type: string
+  sha256?: string
+  uploaded_at: string
 }
 
 export const listActions = (q: Query = {}) => http.get<{ items: Action[] }>('/assess/actions', q)
@@ -694,3 +705,7 @@ export const verifyTask = (id: number, note: string, version?: number) =>
   http.post<Task>(`/assess/tasks/${id}/verify`, { ...(note ? { note } : {}), ...(version ? { version } : {}) })
 export const rejectTask = (id: number, reason: string, version?: number) =>
   http.post<Task>(`/assess/tasks/${id}/reject`, { ...(reason ? { reason } : {}), ...(version ? { version } : {}) })
+// Task evidence goes up in the format of input evidence (raw body, X-Filename).
+export const uploadTaskFile = (id: number, file: File) => http.post<TaskFile>(`/assess/tasks/${id}/files`, undefined, uploadOpts(file))
+export const listTaskFiles = (id: number) => http.get<{ items: TaskFile[] }>(`/assess/tasks/${id}/files`)
+export const taskFileUrl = (taskId: number, fileId: number) => `${API_BASE}/assess/tasks/${taskId}/files/${fileId}`
