@@ -8,6 +8,7 @@
 #include "assessment/template_routes.h"
 #include "assessment/consequence_routes.h"
 #include "assessment/task_metrics.h"
+#include "assessment/template_metric_link.h"
 #include "assessment/run_metric_link.h"
 #include "assessment/run_routes.h"
 #include "asset/routes.h"
@@ -56,8 +57,6 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                           ? asset::DepreciationStart::kNextMonth
                                           : asset::DepreciationStart::kSameMonth;
   app->assets = std::make_unique<asset::AssetService>(*app->db, *app->categories, *app->orgs, asset_settings);
-  app->templates = std::make_unique<assessment::TemplateService>(*app->db);
-  MS_TRY(app->templates->EnsureSeeded());  // a fresh database gets the shipped templates
   app->inputs = std::make_unique<assessment::InputService>(
       *app->db, assessment::InputSettings{config.assess_inputs.evidence_max_bytes,
                                           config.assess_inputs.self_supervisor_gap});
@@ -66,6 +65,10 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       *app->metrics, metric::AssetMetricSettings{config.assess_metrics.registration_days}));
   MS_TRY(assessment::RegisterTaskMetrics(*app->metrics));  // 整改闭环率
   MS_TRY(assessment::RegisterInputMetrics(*app->metrics));  // 月度自查及时率
+  // Templates check their metric keys against the registry.
+  app->templates =
+      std::make_unique<assessment::TemplateService>(*app->db, assessment::LookupMetrics(*app->metrics));
+  MS_TRY(app->templates->EnsureSeeded());  // a fresh database gets the shipped templates
   app->metric_service = std::make_unique<metric::MetricService>(*app->db, *app->metrics, *app->orgs);
   assessment::RunSettings run_settings;
   run_settings.self_supervisor_gap = config.assess_inputs.self_supervisor_gap;

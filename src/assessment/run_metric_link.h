@@ -18,11 +18,11 @@ inline MetricLink LinkMetrics(metric::MetricService& service) {
     MS_TRY(service.ComputePeriod(tx, p, object_ids, keys));
     return Ok();
   };
-  link.records = [registry](db::Connection& c, std::string_view key, const Period& p, int64_t object_id,
-                            int limit) -> Result<metric::RecordPage> {
+  link.records = [registry, &service](db::Connection& c, std::string_view key, const Period& p, int64_t object_id,
+                                      int limit) -> Result<metric::RecordPage> {
     const metric::Metric* m = registry->Find(key);
     if (m == nullptr || !m->records) return NotFoundError("指标", "Metric");
-    return m->records(c, p, object_id, std::nullopt, limit);
+    return service.RecordsOf(c, *m, p, object_id, std::nullopt, limit);  // a department's: its subtree's
   };
   return link;
 }

@@ -553,10 +553,55 @@ std::vector<FieldError> ValidateMethod(const MethodSpec& m, const std::string& p
   return errors;
 }
 
+std::vector<FieldError> ValidateMetric(const Indicator& ind, const MethodSpec& method, const std::string& field,
+                                       const MetricLookup& metrics) {
+  std::vector<FieldError> errors;
+  if (!metrics || ind.source != SourceKind::kMetric || !ind.metric_key || ind.metric_key->empty()) return errors;
+  const std::string& key = *ind.metric_key;
+  const auto info = metrics(key);
+  if (!info) {
+    errors.push_back(Err(field, "unknown_metric", "指标 " + ind.code + " 的指标键 " + key + " 未注册（见指标值定义）",
+                         "indicator " + ind.code + " names metric " + key + ", which is not registered"));
+    return errors;
+  }
+  if (!ind.unit.empty() && ind.unit != info->unit) {
+    errors.push_back(Err(field, "unit_mismatch",
+                         "指标 " + ind.code + " 的单位“" + ind.unit + "”与指标值 " + key + " 的单位“" + info->unit +
+                             "”不一致",
+                         "indicator " + ind.code + " has unit \"" + ind.unit + "\" but metric " + key +
+                             " is measured in \"" + info->unit + "\""));
+  }
+  if (info->unit != "%") return errors;
+  // A rate lies in 0–100: it is not a count of occurrences, not a yes/no,
+  // and a target or threshold outside 0–100 can never be met (or always is).
+  const std::string method_name(MethodName(method.method));
+  if (method.method == Method::kDeduction || method.method == Method::kYesNo || method.method == Method::kVeto) {
+    errors.push_back(Err(field, "method_mismatch",
+                         "指标值 " + key + " 是比率（%），不能用 " + method_name + " 方法计分",
+                         "metric " + key + " is a rate (%) and cannot be scored by the " + method_name + " method"));
+    return errors;
+  }
+  auto outside = [](double v) { return !(v >= 0 && v <= 100); };
+  bool bad = false;
+  if (method.method == Method::kRatio || method.method == Method::kLinear) bad = outside(method.target);
+  if (method.method == Method::kLinear) bad = bad || outside(method.floor);
+  if (method.method == Method::kSteps) {
+    for (const auto& st : method.steps) bad = bad || (!std::isnan(st.threshold) && outside(st.threshold));
+  }
+  if (bad) {
+    errors.push_back(Err(field, "method_mismatch",
+                         "指标值 " + key + " 是比率（0–100%），计分方法的目标值、下限或阈值应在 0 到 100 之间",
+                         "metric " + key + " is a rate (0–100 %); the method's target, floor and thresholds must lie "
+                         "from 0 to 100"));
+  }
+  return errors;
+}
+
 namespace {
 
 struct Validator {
   const IndicatorLookup& find;
+  const MetricLookup& metrics;
   std::vector<FieldError>& errors;
   std::set<std::string> node_codes;
   std::map<std::string, std::string> indicator_used_at;  // code → path of first use
@@ -611,6 +656,9 @@ struct Validator {
       for (auto& e : ValidateMethod(*n.method, path + ".method")) errors.push_back(std::move(e));
     }
     const MethodSpec* m = LeafMethod(n, ind);
+    if (ind != nullptr && m != nullptr) {
+      for (auto& e : ValidateMetric(*ind, *m, path + ".metric", metrics)) errors.push_back(std::move(e));
+    }
     const bool veto = m != nullptr && m->method == Method::kVeto;
     if (!known) return;
     if (veto ? n.points < 0 : !(n.points > 0)) {
@@ -624,7 +672,8 @@ struct Validator {
 
 }  // namespace
 
-std::vector<FieldError> ValidateTemplate(const Template& t, const IndicatorLookup& find) {
+std::vector<FieldError> ValidateTemplate(const Template& t, const IndicatorLookup& find,
+                                         const MetricLookup& metrics) {
   std::vector<FieldError> errors;
   const double total = t.total_points;
   if (!(total > 0 && total <= 1000)) {
@@ -661,7 +710,7 @@ std::vector<FieldError> ValidateTemplate(const Template& t, const IndicatorLooku
     errors.push_back(Err("nodes", "required", "模板至少需要一个一级指标", "a template needs at least one first-level node"));
     return errors;
   }
-  Validator v{find, errors, {}, {}};
+  Validator v{find, metrics, errors, {}, {}};
   bool all_known = true;
   double sum = 0;
   for (size_t i = 0; i < t.roots.size(); ++i) {
@@ -687,7 +736,9 @@ Result<json::object> ParseObject(std::string_view text) {
   return std::move(json::parse(text).as_object());
 }
 
-Error Invalid(std::vector<FieldError> errors) {
+}  // namespace
+
+Error TemplateInvalid(std::vector<FieldError> errors) {
   Error e = ValidationError(std::move(errors));
   e.code = "assess.template_invalid";
   e.zh = "模板有误，未写入任何数据（见各字段错误）";
@@ -695,9 +746,8 @@ Error Invalid(std::vector<FieldError> errors) {
   return e;
 }
 
-}  // namespace
-
-Result<TemplateFile> ParseTemplateFile(std::string_view json_text, const IndicatorLookup& stored) {
+Result<TemplateFile> ParseTemplateFile(std::string_view json_text, const IndicatorLookup& stored,
+                                       const MetricLookup& metrics) {
   MS_ASSIGN_OR_RETURN(const json::object obj, ParseObject(json_text));
   std::vector<FieldError> errors;
   ObjReader r(obj, "", errors);
@@ -744,6 +794,7 @@ Result<TemplateFile> ParseTemplateFile(std::string_view json_text, const Indicat
 
   // The file's library entries.
   std::map<std::string, size_t, std::less<>> file_index;
+  std::vector<size_t> file_position;  // of each library entry in the "indicators" array
   if (const auto* inds = r.Array("indicators", false)) {
     if (inds->size() > kMaxIndicatorsPerFile) {
       errors.push_back(Err("indicators", "too_many", "指标过多（最多 " + std::to_string(kMaxIndicatorsPerFile) + " 个）",
@@ -763,6 +814,7 @@ Result<TemplateFile> ParseTemplateFile(std::string_view json_text, const Indicat
         continue;
       }
       file.library.push_back(std::move(read.indicator));
+      file_position.push_back(i);
     }
   }
   const IndicatorLookup find = [&](std::string_view code) -> const Indicator* {
@@ -790,12 +842,24 @@ Result<TemplateFile> ParseTemplateFile(std::string_view json_text, const Indicat
   r.Finish();
   for (auto& p : parsed) ResolvePoints(p, t.total_points);
   for (auto& p : parsed) t.roots.push_back(Finish(p, find));
-  for (auto& e : ValidateTemplate(t, find)) {
+  for (auto& e : ValidateTemplate(t, find, metrics)) {
     // A missing "nodes" is already reported by the reader.
     if (e.field == "nodes" && e.code == "required" && !r.Has("nodes")) continue;
     errors.push_back(std::move(e));
   }
-  if (!errors.empty()) return Invalid(std::move(errors));
+  if (metrics) {
+    // The file's entries no leaf uses would enter the library unchecked:
+    // check them where they are defined (a used one is reported at its leaf).
+    const auto used = LeafIndicatorCodes(t);
+    for (const auto& [code, i] : file_index) {
+      if (std::find(used.begin(), used.end(), code) != used.end()) continue;
+      const Indicator& ind = file.library[i];
+      for (auto& e : ValidateMetric(ind, ind.method, Index("indicators", file_position[i]) + ".metric", metrics)) {
+        errors.push_back(std::move(e));
+      }
+    }
+  }
+  if (!errors.empty()) return TemplateInvalid(std::move(errors));
 
   // The snapshot: every indicator a leaf uses, sorted by code.
   for (const auto& code : LeafIndicatorCodes(t)) file.doc.indicators.push_back(*find(code));
@@ -804,7 +868,7 @@ Result<TemplateFile> ParseTemplateFile(std::string_view json_text, const Indicat
   return file;
 }
 
-Result<Indicator> ParseIndicator(std::string_view json_text, std::string_view code) {
+Result<Indicator> ParseIndicator(std::string_view json_text, std::string_view code, const MetricLookup& metrics) {
   MS_ASSIGN_OR_RETURN(const json::object obj, ParseObject(json_text));
   std::vector<FieldError> errors;
   if (!code.empty() && !IsCode(code)) {
@@ -815,6 +879,7 @@ Result<Indicator> ParseIndicator(std::string_view json_text, std::string_view co
   if (!code.empty() && read.code_ok && read.indicator.code != code) {
     errors.push_back(Err("code", "mismatch", "与地址中的编码不一致", "differs from the code in the URL"));
   }
+  for (auto& e : ValidateMetric(read.indicator, read.indicator.method, "metric", metrics)) errors.push_back(std::move(e));
   if (!errors.empty()) return ValidationError(std::move(errors));
   if (!code.empty()) read.indicator.code = std::string(code);
   return std::move(read.indicator);

@@ -21,6 +21,16 @@ namespace minsheng::assessment {
 // when the code is unknown.
 using IndicatorLookup = std::function<const Indicator*(std::string_view code)>;
 
+// What validation needs to know of a registered metric (metric/registry.h).
+// It comes in through a lookup so that this module does not depend on the
+// metric module (template_metric_link.h builds one over the registry).
+struct MetricInfo {
+  std::string unit;  // "%", "天", "件"
+};
+// nullopt when no metric has the key. An empty MetricLookup checks nothing
+// (stored documents read back, tests of the structure alone).
+using MetricLookup = std::function<std::optional<MetricInfo>(std::string_view key)>;
+
 // A template with the library entries its leaves use. `indicators` is a
 // snapshot taken when the version was saved (sorted by code), so a frozen
 // version scores the same even after the library changes.
@@ -60,13 +70,23 @@ inline constexpr double kPointsTolerance = 1e-6;  // sums of points
 // "validation_failed") with field paths such as "nodes[0].children[1].points",
 // "indicators[2].method.target" or "grades.good", in zh and en. Unknown keys
 // are refused. Weights ("weight": percent of the parent) become points.
-Result<TemplateFile> ParseTemplateFile(std::string_view json_text, const IndicatorLookup& stored);
+// With `metrics`, the metric key of every indicator a leaf uses is checked
+// against the registry ("nodes[0].children[1].metric"; an entry of the file
+// no leaf uses at "indicators[2].metric"): see ValidateMetric.
+Result<TemplateFile> ParseTemplateFile(std::string_view json_text, const IndicatorLookup& stored,
+                                       const MetricLookup& metrics = {});
+
+// The ValidationError of a bad template: code "assess.template_invalid" with
+// the field errors.
+Error TemplateInvalid(std::vector<FieldError> errors);
 
 // Reads one library entry (the body of PUT /api/v1/assess/indicators/{code});
 // field paths have no prefix ("method.target"); the read-only "version" and
 // "updated_at" of a stored entry are ignored. With a non-empty `code` (the
 // path's), the body's "code" may be left out and must match when given.
-Result<Indicator> ParseIndicator(std::string_view json_text, std::string_view code = {});
+// With `metrics`, its metric key is checked too (field "metric").
+Result<Indicator> ParseIndicator(std::string_view json_text, std::string_view code = {},
+                                 const MetricLookup& metrics = {});
 
 // Reads a method object on its own (assess_indicators.method_json);
 // `direction` applies when the object gives none. Field paths start "method".
@@ -76,9 +96,20 @@ Result<MethodSpec> ParseMethodJson(std::string_view json_text, Direction directi
 // codes, points adding up, bands, methods). ParseTemplateFile calls it; it is
 // public for templates built in code (tests, the demo). `find` resolves a
 // leaf's indicator.
-std::vector<FieldError> ValidateTemplate(const Template& t, const IndicatorLookup& find);
+// With `metrics`, the leaves' metric keys are checked too (ValidateMetric).
+std::vector<FieldError> ValidateTemplate(const Template& t, const IndicatorLookup& find,
+                                         const MetricLookup& metrics = {});
 // Field errors of one method's parameters under `path` ("method", "nodes[0].method").
 std::vector<FieldError> ValidateMethod(const MethodSpec& m, const std::string& path);
+// Field errors, all at `field` ("nodes[0].children[1].metric"), of an
+// indicator with source metric scored by `method`: "unknown_metric" when the
+// registry has no such key; "unit_mismatch" when the indicator gives a unit
+// other than the metric's; "method_mismatch" when a rate (%) is scored by
+// deduction, yes/no or veto (those count occurrences or read 0/1), or a
+// ratio/linear target or a step threshold lies outside 0–100. Nothing for
+// other sources or an empty lookup.
+std::vector<FieldError> ValidateMetric(const Indicator& ind, const MethodSpec& method, const std::string& field,
+                                       const MetricLookup& metrics);
 
 // JSON: the file format. TemplateDocJson is what is stored (doc_json) and
 // what an export writes — it re-imports as is. TemplateJson adds id, version,

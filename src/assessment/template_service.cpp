@@ -117,7 +117,7 @@ Result<void> TemplateService::EnsureSeeded() {
   const UtcTime now = Now();
   for (const auto& shipped : ShippedTemplates()) {
     // The shipped files are checked by unit tests; failing here is a build defect.
-    auto file = ParseTemplateFile(shipped.json, LookupIn(lib));
+    auto file = ParseTemplateFile(shipped.json, LookupIn(lib), metrics_);
     if (!file.ok()) {
       std::string detail = "shipped template " + std::string(shipped.file_name) + ": " + file.error().en;
       for (const auto& f : file.error().fields) detail += "; " + f.field + ": " + f.en;
@@ -138,7 +138,7 @@ Result<void> TemplateService::EnsureSeeded() {
 Result<TemplateFile> TemplateService::ParseAndUpsert(db::Connection& tx, const auth::Caller& caller,
                                                      std::string_view json_text) {
   MS_ASSIGN_OR_RETURN(Library lib, LoadLibrary(tx));
-  MS_ASSIGN_OR_RETURN(TemplateFile file, ParseTemplateFile(json_text, LookupIn(lib)));
+  MS_ASSIGN_OR_RETURN(TemplateFile file, ParseTemplateFile(json_text, LookupIn(lib), metrics_));
   const UtcTime now = Now();
   for (const auto& ind : file.library) {
     std::optional<StoredIndicator> before;
@@ -251,6 +251,11 @@ Result<TemplateDoc> TemplateService::Publish(const auth::Caller& caller, std::st
   MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
   MS_ASSIGN_OR_RETURN(TemplateDoc doc, TemplateStore::GetLatest(*tx, code));
   if (doc.tmpl.status != "draft") return NotDraft(doc.tmpl);
+  // The draft was checked when saved; its metric keys again here, against
+  // the registry of this build (a draft may predate it).
+  if (auto errors = ValidateTemplate(doc.tmpl, doc.Lookup(), metrics_); !errors.empty()) {
+    return TemplateInvalid(std::move(errors));
+  }
   const UtcTime now = Now();
   MS_ASSIGN_OR_RETURN(const bool published, TemplateStore::Publish(*tx, doc.tmpl.id, now));
   if (!published) return NotDraft(doc.tmpl);
@@ -298,7 +303,7 @@ Result<StoredIndicator> TemplateService::GetIndicator(const auth::Principal& who
 Result<StoredIndicator> TemplateService::UpsertIndicator(const auth::Caller& caller, std::string_view code,
                                                          std::string_view json_text) {
   MS_TRY(auth::Require(*caller.principal, Action::kAssessAdmin));
-  MS_ASSIGN_OR_RETURN(Indicator ind, ParseIndicator(json_text, code));
+  MS_ASSIGN_OR_RETURN(Indicator ind, ParseIndicator(json_text, code, metrics_));
   MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
   MS_ASSIGN_OR_RETURN(auto before, TemplateStore::FindIndicator(*tx, ind.code));
   MS_TRY(UpsertOne(*tx, caller, ind, before, Now()));

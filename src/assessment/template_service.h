@@ -41,7 +41,9 @@ struct ImportOptions {
 
 class TemplateService {
  public:
-  explicit TemplateService(db::Database& db) : db_(db) {}
+  // `metrics` resolves the metric keys of indicators with source metric
+  // (template_metric_link.h); empty: keys are not checked.
+  explicit TemplateService(db::Database& db, MetricLookup metrics = {}) : db_(db), metrics_(std::move(metrics)) {}
 
   // Loads the shipped templates (published, version 1) and their indicators
   // into a database whose assess_templates is empty. Idempotent; safe when
@@ -74,7 +76,9 @@ class TemplateService {
   // assess.template.save.
   Result<TemplateDoc> SaveDraft(const auth::Caller& caller, std::string_view code, std::string_view json_text);
   // The newest version, a draft, becomes published. Conflict
-  // "assess.template_not_draft" when the newest version is already published.
+  // "assess.template_not_draft" when the newest version is already published;
+  // ValidationError "assess.template_invalid" when a leaf's metric key is
+  // (no longer) registered or does not fit its method (nothing written).
   // Audited as assess.template.publish.
   Result<TemplateDoc> Publish(const auth::Caller& caller, std::string_view code);
 
@@ -88,7 +92,8 @@ class TemplateService {
   Result<std::vector<StoredIndicator>> ListIndicators(const auth::Principal& who);
   Result<StoredIndicator> GetIndicator(const auth::Principal& who, std::string_view code);
   // Creates or replaces an entry (body: the indicator JSON; its "code", when
-  // given, must equal `code`). Stored template versions keep their snapshot.
+  // given, must equal `code`; a metric key must be registered and fit the
+  // method). Stored template versions keep their snapshot.
   // Audited as assess.indicator.create / assess.indicator.update.
   Result<StoredIndicator> UpsertIndicator(const auth::Caller& caller, std::string_view code,
                                           std::string_view json_text);
@@ -99,6 +104,7 @@ class TemplateService {
   Result<TemplateFile> ParseAndUpsert(db::Connection& tx, const auth::Caller& caller, std::string_view json_text);
 
   db::Database& db_;
+  MetricLookup metrics_;
 };
 
 std::string TemplateSummaryJson(const TemplateSummary& s);

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "auth/access.h"
+#include "metric/sql.h"
+#include "metric/store.h"
 
 namespace minsheng::metric {
 
@@ -15,6 +18,21 @@ Error UnknownKey(std::string field, std::string_view key) {
   return ValidationError({{std::move(field), "invalid", "未知的指标：" + std::string(key),
                            "unknown metric: " + std::string(key)}});
 }
+
+// Root → its subtree's members (root included), for the objects above unit level.
+Result<std::map<int64_t, std::vector<int64_t>>> Subtrees(db::Connection& c, const std::vector<int64_t>& ids) {
+  std::map<int64_t, std::vector<int64_t>> out;
+  if (ids.empty()) return out;
+  MS_TRY(c.ForEach(sql::kSubtreeMembers, {IdListJson(ids)}, [&](const db::Row& r) {
+    out[r.Int(0)].push_back(r.Int(1));
+    return true;
+  }));
+  return out;
+}
+
+// A rate is 100 × numerator ÷ denominator, anything else numerator ÷
+// denominator (registry.h, MetricValue).
+double Scale(const Metric& m) { return m.unit == "%" ? 100.0 : 1.0; }
 
 }  // namespace
 
@@ -37,26 +55,39 @@ Result<ComputeSummary> MetricService::ComputePeriod(db::Connection& tx, const Pe
 
   const std::string period = p.ToString();
   const UtcTime now = Now();
+  // The objects and every member of the subtrees of those above unit level:
+  // one set computation covers them all.
+  MS_ASSIGN_OR_RETURN(const auto subtrees, Subtrees(tx, ids));
+  std::vector<int64_t> all_ids = ids;
+  for (const auto& [root, members] : subtrees) all_ids.insert(all_ids.end(), members.begin(), members.end());
+  std::sort(all_ids.begin(), all_ids.end());
+  all_ids.erase(std::unique(all_ids.begin(), all_ids.end()), all_ids.end());
   ComputeSummary summary;
   for (const Metric* m : metrics) {
     const auto t0 = std::chrono::steady_clock::now();
-    const ComputeContext ctx{tx, p, ids};
+    const ComputeContext ctx{tx, p, all_ids};
     MS_ASSIGN_OR_RETURN(std::vector<MetricValue> computed, m->compute(ctx));
-    // One row per requested object: what the computation gave, else N/A.
-    std::sort(computed.begin(), computed.end(),
-              [](const MetricValue& a, const MetricValue& b) { return a.object_id < b.object_id; });
+    std::map<int64_t, const MetricValue*> by_id;
+    for (const auto& v : computed) by_id.emplace(v.object_id, &v);
+    // One row per requested object: what the computation gave (pooled over
+    // the subtree above unit level), else N/A.
     std::vector<MetricValue> rows;
     rows.reserve(ids.size());
-    size_t j = 0;
     for (const int64_t id : ids) {
-      while (j < computed.size() && computed[j].object_id < id) ++j;
-      if (j < computed.size() && computed[j].object_id == id) {
-        MetricValue v = computed[j];
+      MetricValue v{id, std::nullopt, 0, 0};
+      if (auto st = subtrees.find(id); st != subtrees.end()) {
+        for (const int64_t member : st->second) {
+          if (auto it = by_id.find(member); it != by_id.end()) {
+            v.numerator += it->second->numerator;
+            v.denominator += it->second->denominator;
+          }
+        }
+        if (v.denominator != 0) v.value = Scale(*m) * v.numerator / v.denominator;
+      } else if (auto it = by_id.find(id); it != by_id.end()) {
+        v = *it->second;
         if (v.denominator == 0) v.value.reset();
-        rows.push_back(v);
-      } else {
-        rows.push_back(MetricValue{id, std::nullopt, 0, 0});
       }
+      rows.push_back(v);
     }
     MS_TRY(MetricStore::Replace(tx, period, m->key, ids, rows, now));
     ComputeSummary::PerMetric pm;
@@ -102,7 +133,31 @@ Result<RecordPage> MetricService::Records(const auth::Principal& who, std::strin
   MS_TRY(auth::RequireOn(who, Action::kAssessRead, org->path, "考核对象", "Assessed object"));
   limit = std::clamp(limit, 1, 200);
   MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
-  return m->records(*conn, p, object_id, cursor, limit);
+  return RecordsOf(*conn, *m, p, object_id, cursor, limit);
+}
+
+Result<RecordPage> MetricService::RecordsOf(db::Connection& c, const Metric& m, const Period& p, int64_t object_id,
+                                            std::optional<int64_t> cursor, int limit) {
+  MS_ASSIGN_OR_RETURN(const auto subtrees, Subtrees(c, {object_id}));
+  const auto st = subtrees.find(object_id);
+  if (st == subtrees.end()) return m.records(c, p, object_id, cursor, limit);
+  // Each member's first `limit` records after the cursor, merged by id: the
+  // first `limit` of the merge are the subtree's next page.
+  RecordPage out;
+  bool more = false;
+  for (const int64_t member : st->second) {
+    MS_ASSIGN_OR_RETURN(RecordPage page, m.records(c, p, member, cursor, limit));
+    more = more || page.next_cursor.has_value();
+    out.items.insert(out.items.end(), std::make_move_iterator(page.items.begin()),
+                     std::make_move_iterator(page.items.end()));
+  }
+  std::sort(out.items.begin(), out.items.end(), [](const RecordRef& a, const RecordRef& b) { return a.id < b.id; });
+  if (out.items.size() > static_cast<size_t>(limit)) {
+    out.items.resize(static_cast<size_t>(limit));
+    more = true;
+  }
+  if (more && !out.items.empty()) out.next_cursor = out.items.back().id;
+  return out;
 }
 
 Result<std::vector<ScopedValue>> MetricService::ValuesInScope(const auth::Principal& who, const Period& p,

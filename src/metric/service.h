@@ -46,6 +46,13 @@ class MetricService {
 
   const Registry& registry() const { return registry_; }
 
+  // Subtrees: an object above unit level (a department, a region) answers
+  // for its whole subtree — its own records and those of every org under it
+  // (docs/metrics.md, "Objects"). Its value pools the subtree: Σ numerators
+  // ÷ Σ denominators (× 100 for a rate), from the same one set computation,
+  // run over the objects and the members of their subtrees together. A
+  // unit's value is its own records only.
+  //
   // Runs each metric's set computation once for all objects and replaces
   // the rows of metric_values for (period, key, those objects) on tx (the
   // caller's open transaction; nothing is committed here). Every object gets
@@ -61,6 +68,12 @@ class MetricService {
   // for services that have checked theirs.
   Result<std::vector<StoredValue>> Values(db::Connection& c, const Period& p, const std::vector<std::string>& keys,
                                           const std::vector<int64_t>& object_ids);
+
+  // The records behind one object's value (its subtree's above unit level,
+  // merged in id order), paged by record id. No access check: for services
+  // that have checked theirs.
+  Result<RecordPage> RecordsOf(db::Connection& c, const Metric& m, const Period& p, int64_t object_id,
+                               std::optional<int64_t> cursor, int limit);
 
   // ---- for people (assess.read) ------------------------------------------
 

@@ -59,6 +59,15 @@ inline constexpr db::Sql kValuesWithOrg{
     "AND (CAST($2 AS TEXT) IS NULL OR v.metric_key = $2) AND (CAST($3 AS BIGINT) IS NULL OR v.object_id = $3) "
     "ORDER BY v.object_id, v.metric_key"};
 
+// ---- subtrees: an object above unit level answers for every org under it --------
+
+// (root, member) for the objects of $1 that are not units: every org whose
+// path starts with the root's (the root itself included), in member order.
+inline constexpr db::Sql kSubtreeMembers = MS_FOR_IDS(
+    "metric.subtree.members",
+    "SELECT r.id, m.id FROM orgs r JOIN orgs m ON m.path LIKE r.path || '%' WHERE r.level <> 'unit' AND",
+    "r.id", "$1", "ORDER BY r.id, m.id");
+
 // ---- asset metrics: compute (all objects, $1 = object ids) ---------------------
 // Each returns (org_id, numerator, denominator) for the objects that have
 // cards in its denominator. States are the cards' current states.

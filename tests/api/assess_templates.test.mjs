@@ -185,6 +185,17 @@ describe('import, drafts and publishing', () => {
   })
 })
 
+// `minsheng template import FILE` expected to fail: its exit status and stderr.
+function importFails(file) {
+  try {
+    execFileSync(srv.bin, ['template', 'import', file, '--db', srv.db.url],
+      { env: srv.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
+  } catch (e) {
+    return { status: e.status, stderr: e.stderr }
+  }
+  return { status: 0, stderr: '' }
+}
+
 describe('command line', () => {
   test('template import: exit 2 with field paths on a bad file; import and list', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'ms-tmpl-'))
@@ -193,15 +204,7 @@ describe('command line', () => {
       const bad = doc(code)
       bad.nodes[0].children[0].indicator = 'no.such'
       writeFileSync(join(tmp, 'bad.json'), JSON.stringify(bad))
-      let status = 0
-      let stderr = ''
-      try {
-        execFileSync(srv.bin, ['template', 'import', join(tmp, 'bad.json'), '--db', srv.db.url],
-          { env: srv.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
-      } catch (e) {
-        status = e.status
-        stderr = e.stderr
-      }
+      const { status, stderr } = importFails(join(tmp, 'bad.json'))
       assert.equal(status, 2, stderr)
       assert.match(stderr, /nodes\[0\]\.children\[0\]\.indicator/)
       writeFileSync(join(tmp, 'good.json'), JSON.stringify(doc(code)))
@@ -210,6 +213,42 @@ describe('command line', () => {
       const list = srv.cli(['template', 'list'])
       assert.match(list, new RegExp(`${code}\\s+1\\s+published`))
       assert.match(list, /unit_asset_mgmt\s+1\s+published/)
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('metric keys against the registry', () => {
+  // doc(code) with A1 a computed indicator naming `metric` in `unit`.
+  function metricDoc(code, metric, unit = '%') {
+    const d = doc(code, { target: 100 })
+    Object.assign(d.indicators[0], { source: 'metric', metric, unit })
+    return d
+  }
+
+  test('import and PUT: an unknown key or a unit other than the metric\'s is a field error, nothing written', async () => {
+    const code = uniq('mk')
+    const before = (await c.finance.json('/api/v1/assess/indicators')).items.length
+    expectProblem(assert, await c.finance.post('/api/v1/assess/templates', metricDoc(code, 'asset.no_such')),
+      400, 'assess.template_invalid', { 'nodes[0].children[0].metric': 'unknown_metric' })
+    expectProblem(assert, await c.finance.post('/api/v1/assess/templates', metricDoc(code, 'asset.registration_rate', '天')),
+      400, 'assess.template_invalid', { 'nodes[0].children[0].metric': 'unit_mismatch' })
+    assert.equal((await c.finance.json('/api/v1/assess/indicators')).items.length, before)
+    const entry = metricDoc(code, 'asset.nope').indicators[0]
+    expectProblem(assert, await c.finance.put(`/api/v1/assess/indicators/${entry.code}`, entry),
+      400, 'validation_failed', { metric: 'unknown_metric' })
+    const ok = await c.finance.post('/api/v1/assess/templates', metricDoc(code, 'asset.registration_rate'))
+    assert.equal(ok.status, 201, ok.describe())
+  })
+
+  test('template import on the command line: exit 2 naming the leaf', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'ms-tmpl-'))
+    try {
+      writeFileSync(join(tmp, 'bad.json'), JSON.stringify(metricDoc(uniq('mkcli'), 'asset.no_such')))
+      const { status, stderr } = importFails(join(tmp, 'bad.json'))
+      assert.equal(status, 2, stderr)
+      assert.match(stderr, /nodes\[0\]\.children\[0\]\.metric: .*asset\.no_such/)
     } finally {
       rmSync(tmp, { recursive: true, force: true })
     }

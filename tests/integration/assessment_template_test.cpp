@@ -6,8 +6,12 @@
 #include <boost/json.hpp>
 #include <string>
 
+#include "assessment/input_metrics.h"
 #include "assessment/scoring.h"
+#include "assessment/task_metrics.h"
+#include "assessment/template_metric_link.h"
 #include "assessment/template_service.h"
+#include "metric/asset_metrics.h"
 #include "platform_fixture.h"
 
 namespace minsheng::testing {
@@ -319,6 +323,144 @@ TEST_F(TemplateServiceTest, ReadingNeedsAssessReadWritingAssessAdmin) {
   EXPECT_EQ(templates_->Get(*expert_.principal, "p").error().kind, ErrorCode::kForbidden);
   // The command line may do everything.
   EXPECT_TRUE(templates_->Publish(cli_, "p").ok());
+}
+
+// ---- metric keys checked against the registry --------------------------------
+
+// A template whose three leaves name metrics: A1 a file entry with an unknown
+// key, A2 a file entry in 天 on a % metric, A3 a file entry of a % metric
+// scored by deduction; and an unused file entry with an unknown key.
+std::string MetricDoc(const std::string& code, const std::string& a1_metric = "asset.no_such",
+                      const std::string& a2_unit = "天", const std::string& a3_method = "deduction") {
+  auto ind = [](const std::string& c, const std::string& unit, const std::string& metric, json::object method) {
+    return json::object{{"code", c},        {"name_zh", "指标"},   {"name_en", "Indicator"}, {"unit", unit},
+                        {"type", "quality"}, {"source", "metric"}, {"metric", metric},       {"method", method}};
+  };
+  json::object deduction{{"method", a3_method}};
+  if (a3_method == "deduction") deduction["per_occurrence"] = 1;
+  if (a3_method == "ratio") deduction["target"] = 100;
+  auto leaf = [](const std::string& c, double points, const std::string& indicator) {
+    return json::object{{"code", c}, {"name_zh", c}, {"name_en", c}, {"points", points}, {"indicator", indicator}};
+  };
+  json::object doc{
+      {"code", code},
+      {"name_zh", "指标值模板"},
+      {"name_en", "Metric template"},
+      {"object_class", "unit"},
+      {"indicators", json::array{ind("m.a1", "%", a1_metric, {{"method", "ratio"}, {"target", 100}}),
+                                 ind("m.a2", a2_unit, "asset.registration_rate", {{"method", "ratio"}, {"target", 100}}),
+                                 ind("m.a3", "%", "asset.idle_rate", deduction)}},
+      {"nodes", json::array{json::object{
+                    {"code", "A"},
+                    {"name_zh", "甲"},
+                    {"name_en", "A"},
+                    {"points", 100},
+                    {"children", json::array{leaf("A1", 40, "m.a1"), leaf("A2", 30, "m.a2"), leaf("A3", 30, "m.a3")}}}}}};
+  return json::serialize(doc);
+}
+
+class TemplateMetricTest : public TemplateServiceTest {
+ protected:
+  void SetUp() override {
+    TemplateServiceTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(metric::RegisterAssetMetrics(registry_, {}).ok());
+    ASSERT_TRUE(assessment::RegisterTaskMetrics(registry_).ok());
+    ASSERT_TRUE(assessment::RegisterInputMetrics(registry_).ok());
+    checked_ = std::make_unique<TemplateService>(*db_, assessment::LookupMetrics(registry_));
+  }
+
+  static std::string FieldCodes(const Error& e) {
+    std::string out;
+    for (const auto& f : e.fields) out += f.field + "=" + f.code + ";";
+    return out;
+  }
+
+  metric::Registry registry_;
+  std::unique_ptr<TemplateService> checked_;
+};
+
+TEST_F(TemplateMetricTest, ShippedTemplatesNameRegisteredMetricsThatFitTheirMethods) {
+  ASSERT_TRUE(checked_->EnsureSeeded().ok());
+  EXPECT_EQ(Templates(), 5);
+}
+
+TEST_F(TemplateMetricTest, ImportReportsEveryBadMetricAtItsLeafAndWritesNothing) {
+  auto r = checked_->Import(CallerOf(finance_), MetricDoc("m"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "assess.template_invalid");
+  EXPECT_EQ(FieldCodes(r.error()),
+            "nodes[0].children[0].metric=unknown_metric;nodes[0].children[1].metric=unit_mismatch;"
+            "nodes[0].children[2].metric=method_mismatch;");
+  for (const auto& f : r.error().fields) {
+    EXPECT_FALSE(f.zh.empty());
+    EXPECT_FALSE(f.en.empty());
+  }
+  EXPECT_NE(r.error().fields[0].en.find("asset.no_such"), std::string::npos);
+  EXPECT_EQ(Templates(), 0);
+  EXPECT_EQ(Indicators(), 0);
+  EXPECT_EQ(Audits("test.tmpl.metric_audit", "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'assess.%'"), 0);
+  // Fixed, it imports; the unchecked service (no lookup) never looked.
+  EXPECT_TRUE(templates_->Import(CallerOf(finance_), MetricDoc("u")).ok());
+  auto fixed = checked_->Import(CallerOf(finance_), MetricDoc("m", "asset.card_completeness", "%", "ratio"));
+  ASSERT_TRUE(fixed.ok()) << FieldCodes(fixed.error());
+}
+
+TEST_F(TemplateMetricTest, SaveDraftAndPublishCheckTheKeysToo) {
+  const auto fin = CallerOf(finance_);
+  // A draft with bad keys stored by a service that did not check (an older build).
+  ASSERT_TRUE(templates_->Import(fin, MetricDoc("d")).ok());
+  auto pub = checked_->Publish(fin, "d");
+  ASSERT_FALSE(pub.ok());
+  EXPECT_EQ(pub.error().code, "assess.template_invalid");
+  EXPECT_EQ(FieldCodes(pub.error()),
+            "nodes[0].children[0].metric=unknown_metric;nodes[0].children[1].metric=unit_mismatch;"
+            "nodes[0].children[2].metric=method_mismatch;");
+  auto still = templates_->Get(*finance_.principal, "d");
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->tmpl.status, "draft");
+  auto save = checked_->SaveDraft(fin, "d", MetricDoc("d", "asset.no_such", "%", "ratio"));
+  ASSERT_FALSE(save.ok());
+  EXPECT_EQ(FieldCodes(save.error()), "nodes[0].children[0].metric=unknown_metric;");
+  ASSERT_TRUE(checked_->SaveDraft(fin, "d", MetricDoc("d", "asset.idle_rate", "%", "ratio")).ok());
+  EXPECT_TRUE(checked_->Publish(fin, "d").ok());
+}
+
+TEST_F(TemplateMetricTest, LibraryEntriesAreCheckedWhereTheyAreDefined) {
+  const auto fin = CallerOf(finance_);
+  // PUT of one entry: the field is "metric".
+  auto bad = checked_->UpsertIndicator(
+      fin, "lib.x",
+      R"({"name_zh":"甲","name_en":"A","unit":"%","type":"quality","source":"metric","metric":"asset.nope",
+          "method":{"method":"ratio","target":100}})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(FieldCodes(bad.error()), "metric=unknown_metric;");
+  auto wrong_target = checked_->UpsertIndicator(
+      fin, "lib.x",
+      R"({"name_zh":"甲","name_en":"A","unit":"%","type":"quality","source":"metric","metric":"asset.idle_rate",
+          "direction":"<=","method":{"method":"linear","floor":120,"target":5}})");
+  ASSERT_FALSE(wrong_target.ok());
+  EXPECT_EQ(FieldCodes(wrong_target.error()), "metric=method_mismatch;");
+  EXPECT_EQ(Indicators(), 0);
+  EXPECT_TRUE(checked_
+                  ->UpsertIndicator(fin, "lib.x",
+                                    R"({"name_zh":"甲","name_en":"A","unit":"%","type":"quality","source":"metric",
+                                        "metric":"asset.idle_rate","direction":"<=",
+                                        "method":{"method":"linear","floor":20,"target":5}})")
+                  .ok());
+  // A file entry no leaf uses is reported at its place in "indicators".
+  json::object doc = json::parse(MetricDoc("e", "asset.registration_rate", "%", "ratio")).as_object();
+  doc["indicators"].as_array().push_back(json::object{{"code", "m.unused"},
+                                                      {"name_zh", "未用"},
+                                                      {"name_en", "Unused"},
+                                                      {"type", "quality"},
+                                                      {"source", "metric"},
+                                                      {"metric", "asset.gone"},
+                                                      {"method", json::object{{"method", "ratio"}, {"target", 100}}}});
+  auto unused = checked_->Import(fin, json::serialize(doc));
+  ASSERT_FALSE(unused.ok());
+  EXPECT_EQ(FieldCodes(unused.error()), "indicators[3].metric=unknown_metric;");
 }
 
 }  // namespace

@@ -248,6 +248,65 @@ TEST_F(MetricTest, ComputesEveryMetricPerUnitByHand) {
   EXPECT_NEAR(*stored.at({"asset.registration_timeliness", school_a_.id}).value, 100.0 / 3, 1e-9);
 }
 
+// A department answers for its subtree: the education bureau (schools A and
+// B under it, no cards of its own) pools A's and B's numerators and
+// denominators; the health bureau (an empty clinic) is N/A; the county pools
+// everything; school A, computed in the same call, keeps its own value.
+TEST_F(MetricTest, ADepartmentMeasuresItsSubtree) {
+  const auto summary = Compute("2026Q3", {edu_.id, health_.id, school_a_.id, county_.id});
+  EXPECT_EQ(summary.values, 4 * 9);
+  auto conn = db_->Read();
+  ASSERT_TRUE(conn.ok());
+  auto values = service_->Values(**conn, *ParsePeriod("2026Q3"), {}, {edu_.id, health_.id, school_a_.id, county_.id});
+  ASSERT_TRUE(values.ok());
+  std::map<std::pair<std::string, int64_t>, StoredValue> stored;
+  for (auto& v : *values) stored[{v.metric_key, v.object_id}] = v;
+  EXPECT_EQ(stored.size(), 36u);
+  for (const auto& [key, expect] : Expected()) {
+    const double scale = key == "asset.idle_duration_days" ? 1.0 : 100.0;
+    const double num = expect.first.num + expect.second.num;
+    const double den = expect.first.den + expect.second.den;
+    for (const int64_t dept : {edu_.id, county_.id}) {
+      const StoredValue& v = stored.at({key, dept});
+      EXPECT_DOUBLE_EQ(v.numerator, num) << key << " " << dept;
+      EXPECT_DOUBLE_EQ(v.denominator, den) << key << " " << dept;
+      ASSERT_TRUE(v.value.has_value() || den == 0) << key;
+      if (den != 0) {
+        EXPECT_NEAR(*v.value, scale * num / den, 1e-9) << key;
+      }
+    }
+    EXPECT_FALSE(stored.at({key, health_.id}).value.has_value()) << key;
+    EXPECT_DOUBLE_EQ(stored.at({key, school_a_.id}).numerator, expect.first.num) << key;
+    EXPECT_DOUBLE_EQ(stored.at({key, school_a_.id}).denominator, expect.first.den) << key;
+  }
+  // By hand: 6 of 7 live cards settled (A2 provisional); 2 of 7 idle; idle 20 + 60 days over 2 cards;
+  // in use with a custodian 3 of 4 (A1 A7 B1 of A1 A2 A7 B1).
+  EXPECT_NEAR(*stored.at({"asset.registration_rate", edu_.id}).value, 600.0 / 7, 1e-9);
+  EXPECT_NEAR(*stored.at({"asset.idle_rate", edu_.id}).value, 200.0 / 7, 1e-9);
+  EXPECT_NEAR(*stored.at({"asset.idle_duration_days", edu_.id}).value, 40.0, 1e-12);
+  EXPECT_NEAR(*stored.at({"asset.custodian_coverage", edu_.id}).value, 75.0, 1e-12);
+  EXPECT_NEAR(*stored.at({"asset.registration_rate", school_a_.id}).value, 500.0 / 6, 1e-9);
+
+  // The records behind the bureau's value: school A's and school B's, merged in id order, paged.
+  const auto& who = *supervisor_.principal;
+  for (const char* key : {"asset.registration_rate", "asset.idle_rate", "asset.registration_timeliness"}) {
+    auto a = AllRecords(who, key, school_a_.id, 200);
+    const auto b = AllRecords(who, key, school_b_.id, 200);
+    a.insert(a.end(), b.begin(), b.end());
+    std::sort(a.begin(), a.end(), [](const auto& x, const auto& y) { return x.id < y.id; });
+    for (const int page : {1, 2, 3, 200}) {
+      const auto dept = AllRecords(who, key, edu_.id, page);
+      ASSERT_EQ(dept.size(), a.size()) << key << " page " << page;
+      for (size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(dept[i].id, a[i].id) << key;
+        EXPECT_EQ(dept[i].counted, a[i].counted) << key;
+      }
+    }
+    const auto& v = stored.at({key, edu_.id});
+    EXPECT_EQ(static_cast<double>(a.size()), v.denominator) << key;
+  }
+}
+
 TEST_F(MetricTest, RecordsAreExactlyTheDenominatorWithNumeratorFlags) {
   Compute("2026Q3", Units());
   const auth::Principal& who = Who(clerk_a_);

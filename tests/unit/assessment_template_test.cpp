@@ -471,6 +471,91 @@ std::vector<const Node*> Leaves(const Template& t) {
   return out;
 }
 
+// A registry of two metrics, as template_metric_link.h would give.
+std::optional<MetricInfo> FakeMetrics(std::string_view key) {
+  if (key == "asset.registration_rate") return MetricInfo{"%"};
+  if (key == "asset.idle_duration_days") return MetricInfo{"天"};
+  return std::nullopt;
+}
+
+std::string MetricFields(const Error& e) {
+  std::string out;
+  for (const auto& f : e.fields) out += f.field + "=" + f.code + ";";
+  return out;
+}
+
+TEST(AssessmentTemplate, MetricKeysAreCheckedAgainstTheRegistry) {
+  const MetricLookup metrics = FakeMetrics;
+  ASSERT_TRUE(ParseTemplateFile(kBase, {}, metrics).ok());
+  // Edits i.rate (the first entry) and A1.1, the leaf that uses it.
+  auto with = [&](const std::function<void(json::object&, json::object&)>& edit) {
+    json::object o = Base();
+    edit(o["indicators"].as_array()[0].as_object(),
+         o["nodes"].as_array()[0].as_object()["children"].as_array()[0].as_object()["children"].as_array()[0].as_object());
+    return ParseTemplateFile(json::serialize(o), {}, metrics);
+  };
+  // Unknown key, reported at the leaf that uses the indicator, with the key in both languages.
+  auto unknown = with([](json::object& ind, json::object&) { ind["metric"] = "asset.nope"; });
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(MetricFields(unknown.error()), "nodes[0].children[0].children[0].metric=unknown_metric;");
+  EXPECT_NE(unknown.error().fields[0].zh.find("asset.nope"), std::string::npos);
+  EXPECT_NE(unknown.error().fields[0].en.find("asset.nope"), std::string::npos);
+  // Without a lookup nothing is checked (stored documents read back).
+  {
+    json::object o = Base();
+    o["indicators"].as_array()[0].as_object()["metric"] = "asset.nope";
+    EXPECT_TRUE(Parse(o).ok());
+  }
+  // A unit other than the metric's.
+  auto unit = with([](json::object& ind, json::object&) { ind["unit"] = "天"; });
+  ASSERT_FALSE(unit.ok());
+  EXPECT_EQ(MetricFields(unit.error()), "nodes[0].children[0].children[0].metric=unit_mismatch;");
+  // No unit given: the metric's applies, no error.
+  EXPECT_TRUE(with([](json::object& ind, json::object&) { ind.erase("unit"); }).ok());
+  // A rate scored by deduction (a leaf override), by yes/no, or with a target above 100.
+  auto deduction = with([](json::object&, json::object& leaf) {
+    leaf["method"] = json::object{{"method", "deduction"}, {"per_occurrence", 1}};
+  });
+  ASSERT_FALSE(deduction.ok());
+  EXPECT_EQ(MetricFields(deduction.error()), "nodes[0].children[0].children[0].metric=method_mismatch;");
+  auto yesno = with([](json::object& ind, json::object&) { ind["method"] = json::object{{"method", "yesno"}}; });
+  EXPECT_EQ(MetricFields(yesno.error()), "nodes[0].children[0].children[0].metric=method_mismatch;");
+  auto target = with([](json::object&, json::object& leaf) {
+    leaf["method"] = json::object{{"method", "ratio"}, {"target", 120}};
+  });
+  EXPECT_EQ(MetricFields(target.error()), "nodes[0].children[0].children[0].metric=method_mismatch;");
+  auto floor = with([](json::object&, json::object& leaf) {
+    leaf["method"] = json::object{{"method", "linear"}, {"floor", -5}, {"target", 100}};
+  });
+  EXPECT_EQ(MetricFields(floor.error()), "nodes[0].children[0].children[0].metric=method_mismatch;");
+  auto steps = with([](json::object&, json::object& leaf) {
+    leaf["method"] = json::object{{"method", "steps"}, {"steps", json::array{json::array{50, 0.5}, json::array{150, 1}}}};
+  });
+  EXPECT_EQ(MetricFields(steps.error()), "nodes[0].children[0].children[0].metric=method_mismatch;");
+  EXPECT_TRUE(with([](json::object&, json::object& leaf) {
+                leaf["method"] = json::object{{"method", "steps"}, {"steps", json::array{json::array{0, 0.5}, json::array{100, 1}}}};
+              }).ok());
+  // A mean (天) is not range-checked: a target of 200 days is fine.
+  EXPECT_TRUE(with([](json::object& ind, json::object&) {
+                ind["metric"] = "asset.idle_duration_days";
+                ind["unit"] = "天";
+                ind["method"] = json::object{{"method", "ratio"}, {"target", 200}};
+              }).ok());
+  // Collected with the other errors at once.
+  auto both = with([](json::object& ind, json::object& leaf) {
+    ind["metric"] = "asset.nope";
+    leaf["points"] = 31;
+  });
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(MetricFields(both.error()).find("nodes[0].children[0].children[0].metric=unknown_metric;"), std::string::npos);
+  EXPECT_NE(MetricFields(both.error()).find("nodes[0].children[0].points=sum_mismatch;"), std::string::npos);
+  // One library entry: the field is "metric".
+  auto one = ParseIndicator(R"({"code":"x.y","name_zh":"甲","name_en":"A","unit":"%","type":"quality",
+    "source":"metric","metric":"asset.nope","method":{"method":"ratio","target":100}})", {}, metrics);
+  ASSERT_FALSE(one.ok());
+  EXPECT_EQ(MetricFields(one.error()), "metric=unknown_metric;");
+}
+
 TEST(ShippedTemplates, AllParseCompileAndAddUpTo100) {
   ASSERT_EQ(ShippedTemplates().size(), 5u);
   std::set<std::string> indicator_codes;

@@ -32,6 +32,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'assets/import', name: 'asset-import', component: () => import('@/views/asset/AssetImportView.vue'), meta: { permission: 'asset.write', title: 'layout.menu.assetImport' } },
       { path: 'assets/:number', name: 'asset-card', component: () => import('@/views/asset/AssetCardView.vue'), meta: { permission: 'asset.read', title: 'asset.card.title' } },
       { path: 'assess/templates', name: 'assess-templates', component: () => import('@/views/assess/TemplateListView.vue'), meta: { permission: 'assess.read', title: 'layout.menu.assessTemplates' } },
+      { path: 'assess/indicators', name: 'assess-indicators', component: () => import('@/views/assess/IndicatorLibraryView.vue'), meta: { permission: 'assess.admin', title: 'layout.menu.assessIndicators' } },
       { path: 'assess/templates/:code', name: 'assess-template', component: () => import('@/views/assess/TemplateView.vue'), meta: { permission: 'assess.read', title: 'assess.templates.viewTitle' } },
       { path: 'assess/templates/:code/design', name: 'assess-template-design', component: () => import('@/views/assess/TemplateDesignerView.vue'), meta: { permission: 'assess.admin', title: 'assess.designer.pageTitle' } },
       { path: 'assess/assessments', name: 'assess-assessments', component: () => import('@/views/assess/AssessmentListView.vue'), meta: { permission: 'assess.read', title: 'layout.menu.assessments' } },
