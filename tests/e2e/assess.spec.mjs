@@ -2,10 +2,13 @@
 // template library and the shipped unit_asset_mgmt template, creates an
 // assessment of a month, runs it, reads the ranking with its colours, walks
 // an explain drawer down to an asset record, exports the ranking as XLSX,
-// publishes and prints the bulletin; the unit clerk sees the own unit's view. Run only this file: E2E_ONLY=assess node tests/e2e/run.mjs
+// publishes and prints the bulletin; the unit clerk sees the own unit's view; the panel expert sees
+// the scoring grid with indicator names. Run only this file: E2E_ONLY=assess node tests/e2e/run.mjs
 import test from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { DEMO_PASSWORD, env, login, newPage, screenshot } from './lib.mjs'
 
 const FINANCE = 'finance' // 财政部门人员: assess.admin on the county
@@ -22,6 +25,16 @@ async function apiSession(username) {
   const body = await res.json()
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
   return { cookie, csrf: body.csrf_token, user: body.user }
+}
+
+async function apiSend(session, method, path, body) {
+  const res = await fetch(`${env.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { Cookie: session.cookie, 'X-CSRF-Token': session.csrf, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
 }
 
 async function apiGet(session, path) {
@@ -171,6 +184,50 @@ test('clerk: my assessment shows the own unit with its score', async () => {
     assert.ok((await page.locator('.page-header h2').first().innerText()).includes(s.user.org.name), 'the header names the own unit')
     await page.locator('[data-test=unit-weakest] .el-table__body tr').first().waitFor()
     await screenshot(page, 'assess-5-unit')
+  } finally {
+    await page.context().close()
+  }
+})
+
+// 专家评分: a panel expert (outside the county's units) is assigned one unit of
+// a fresh monthly assessment. Experts cannot read templates, so the grid's
+// headers come with the assignments: Chinese indicator names, not codes.
+test('expert: the scoring grid names the qualitative indicators', async () => {
+  const fin = await apiSession(FINANCE)
+  const period = await freeMonth(fin)
+  let r = await apiSend(fin, 'POST', '/assessments', { period, template_code: TEMPLATE })
+  assert.equal(r.status, 201, JSON.stringify(r.body))
+  r = await apiSend(fin, 'POST', `/assessments/${period}/${TEMPLATE}/run`, {})
+  assert.equal(r.status, 200, JSON.stringify(r.body))
+  const results = await apiGet(fin, `/assessments/${period}/${TEMPLATE}/results`)
+  const object = results.body.items[0]
+  // An expert of the finance bureau (no units below it), made with the CLI.
+  const username = 'expert_e2e'
+  const out = execFileSync(process.env.MINSHENG_BIN, ['user', 'create', '--db', `sqlite:${join(env.tmp, 'e2e.db')}`,
+    '--username', username, '--role', 'expert', '--org', 'SF-CZJ'], { input: `${DEMO_PASSWORD}\n`, encoding: 'utf8' })
+  const expertId = Number(/\(id (\d+)\)/.exec(out)?.[1])
+  assert.ok(expertId > 0, out)
+  r = await apiSend(fin, 'POST', `/assessments/${period}/${TEMPLATE}/experts`, { expert_user_id: expertId, object_ids: [object.object_id] })
+  assert.equal(r.status, 201, JSON.stringify(r.body))
+
+  const page = await newPage()
+  try {
+    await login(page, username)
+    await page.locator('[data-test=menu-assess-expert]').click()
+    const picker = page.locator('[data-test=assessment-picker]')
+    await picker.waitFor()
+    await picker.click()
+    const [y, m] = period.split('-')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: `${y}年${Number(m)}月` }).first().click()
+    const header = page.locator('[data-test="expert-indicator-uam.rules_in_place"]')
+    await header.waitFor({ timeout: 30_000 })
+    assert.equal((await header.innerText()).trim(), '资产管理制度健全性')
+    assert.match(await page.locator('[data-test=expert-grid]').innerText(), /达到 ≥80%，部分达到 ≥60%/, 'the tier bounds are shown')
+    // The row names the object and carries a cell per indicator.
+    const row = page.locator('[data-test=expert-grid] .el-table__body tr', { hasText: object.object_name }).first()
+    await row.waitFor({ timeout: 10_000 })
+    await row.locator(`[data-test="cell-${object.object_id}-uam.rules_in_place"]`).waitFor()
+    await screenshot(page, 'assess-6-expert')
   } finally {
     await page.context().close()
   }
