@@ -63,6 +63,42 @@ std::string FileJson(const EvidenceFile& f) {
                                       {"uploaded_at", FormatUtc(f.uploaded_at)}});
 }
 
+namespace {
+json::object DraftItemObject(const DraftItem& d) {
+  return json::object{{"indicator", d.indicator_code},
+                      {"value", Opt(d.value)},
+                      {"not_applicable", d.not_applicable},
+                      {"remark", Opt(d.remark)},
+                      {"version", Opt(d.version)}};
+}
+json::array DraftItemsArray(const std::vector<DraftItem>& items) {
+  json::array out;
+  for (const auto& d : items) out.push_back(DraftItemObject(d));
+  return out;
+}
+}  // namespace
+
+std::string DraftItemsJson(const std::vector<DraftItem>& items) { return json::serialize(DraftItemsArray(items)); }
+
+std::vector<DraftItem> ParseDraftItems(std::string_view text) {
+  std::vector<DraftItem> out;
+  boost::system::error_code ec;
+  const json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.as_array()) {
+    if (!e.is_object()) continue;
+    const json::object& o = e.as_object();
+    DraftItem d;
+    if (const auto* c = o.if_contains("indicator"); c != nullptr && c->is_string()) d.indicator_code = c->as_string();
+    if (const auto* x = o.if_contains("value"); x != nullptr && x->is_number()) d.value = x->to_number<double>();
+    if (const auto* x = o.if_contains("not_applicable"); x != nullptr && x->is_bool()) d.not_applicable = x->as_bool();
+    if (const auto* x = o.if_contains("remark"); x != nullptr && x->is_string()) d.remark = std::string(x->as_string());
+    if (const auto* x = o.if_contains("version"); x != nullptr && x->is_int64()) d.version = x->as_int64();
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 std::string SelfCheckJson(const SelfCheck& s) {
   return json::serialize(json::object{{"object_id", s.object_id},
                                       {"object_code", s.object_code},
@@ -72,7 +108,10 @@ std::string SelfCheckJson(const SelfCheck& s) {
                                       {"submitted_by", Opt(s.submitted_by)},
                                       {"submitted_at", OptTime(s.submitted_at)},
                                       {"late", s.late},
-                                      {"due", OptTime(s.due)}});
+                                      {"due", OptTime(s.due)},
+                                      {"draft_items", DraftItemsArray(s.draft_items)},
+                                      {"draft_saved_by", Opt(s.draft_saved_by)},
+                                      {"draft_saved_at", OptTime(s.draft_saved_at)}});
 }
 
 namespace {
@@ -102,7 +141,20 @@ std::string ExpertTaskJson(const ExpertTask& t) {
   for (const auto& c : t.indicators) indicators.emplace_back(c);
   json::array scores;
   for (const auto& s : t.scores) scores.push_back(ScoreObject(s));
+  json::array details;
+  for (const auto& d : t.details) {
+    details.push_back(json::object{{"code", d.code},
+                                   {"name_zh", d.name_zh},
+                                   {"name_en", d.name_en},
+                                   {"node_code", d.node_code},
+                                   {"node_name_zh", d.node_name_zh},
+                                   {"node_name_en", d.node_name_en},
+                                   {"points", d.points},
+                                   {"description", d.description},
+                                   {"tiers", json::object{{"achieved", d.achieved}, {"partly", d.partly}}}});
+  }
   o["indicators"] = std::move(indicators);
+  o["indicator_details"] = std::move(details);
   o["scores"] = std::move(scores);
   return json::serialize(o);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "assessment/input_model.h"
@@ -13,6 +14,10 @@ std::string InputJson(const Input& i);
 std::string InputPairJson(const InputPair& p);
 std::string FileJson(const EvidenceFile& f);
 std::string SelfCheckJson(const SelfCheck& s);
+// The stored form of a draft's items (assess_submissions.draft_items) and back;
+// text that does not parse reads as no items.
+std::string DraftItemsJson(const std::vector<DraftItem>& items);
+std::vector<DraftItem> ParseDraftItems(std::string_view text);
 std::string AssignmentJson(const ExpertAssignment& a);
 std::string ExpertScoreJson(const ExpertScore& s);
 std::string ExpertTaskJson(const ExpertTask& t);

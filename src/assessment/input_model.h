@@ -133,16 +133,36 @@ struct Upload {
 
 // ---- monthly self-check ---------------------------------------------------
 
+// One manual value kept in a self-check draft (not yet an input): applied as
+// the unit's own (self) input when the self-check is submitted.
+struct DraftItem {
+  std::string indicator_code;
+  std::optional<double> value;
+  bool not_applicable = false;
+  std::optional<std::string> remark;
+  std::optional<int64_t> version;  // the stored self input's version the unit saw (none: there was none)
+};
+
 struct SelfCheck {
   int64_t object_id = 0;
   std::string object_code;
   std::string object_name;
   std::string status;  // missing | draft | submitted
-  std::optional<std::string> remarks;
+  std::optional<std::string> remarks;  // a draft's remarks while status is draft
   std::optional<int64_t> submitted_by;
   std::optional<UtcTime> submitted_at;
   bool late = false;  // submitted after the deadline, or the deadline passed with nothing
   std::optional<UtcTime> due;
+  std::vector<DraftItem> draft_items;  // while status is draft
+  std::optional<int64_t> draft_saved_by;
+  std::optional<UtcTime> draft_saved_at;  // the last draft save
+};
+
+// PUT …/submissions/draft: replaces the object's draft.
+struct SelfCheckDraft {
+  int64_t object_id = 0;
+  std::optional<std::string> remarks;
+  std::vector<DraftItem> items;
 };
 
 // ---- expert panels --------------------------------------------------------
@@ -173,10 +193,26 @@ struct ExpertScorePut {
   std::optional<std::string> comment;
 };
 
+// A qualitative indicator as the expert scores it, from the template version
+// frozen for the assessment (experts hold no assess.read on templates).
+struct ExpertIndicator {
+  std::string code;          // indicator code
+  std::string name_zh;       // the indicator's name
+  std::string name_en;
+  std::string node_code;     // the leaf's code in the tree, e.g. "C1.2"
+  std::string node_name_zh;  // the leaf's name (usually the indicator's)
+  std::string node_name_en;
+  double points = 0;
+  std::string description;   // the indicator's, may be empty
+  double achieved = 0.8;     // tier bounds (shares): ≥ achieved 达到, ≥ partly 部分达到, below 未达到
+  double partly = 0.6;
+};
+
 // What an expert sees: the object, the indicators to score and their scores.
 struct ExpertTask {
   ExpertAssignment assignment;
   std::vector<std::string> indicators;  // expert-source indicator codes of the template
+  std::vector<ExpertIndicator> details;  // the same indicators, in the same order
   std::vector<ExpertScore> scores;
 };
 

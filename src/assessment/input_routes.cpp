@@ -207,6 +207,43 @@ void RegisterInputRoutes(http::Router& router, const auth::Guard& guard, InputSe
     });
   }));
 
+  router.Add(HttpMethod::kPut, Path("/submissions/draft"), guard.Wrap([&inputs](Context& ctx) {
+    return WithBody(ctx, [&](JsonInput& in, const json::object&) {
+      SelfCheckDraft draft;
+      auto object = in.Int("object_id", {.required = true, .min = 1});
+      draft.remarks = in.String("remarks", {.max_len = 4000, .multiline = true});
+      if (auto arr = in.Array("items")) {
+        if (arr->size() > 500) in.AddError("items", "too_many", "草稿最多 500 项", "at most 500 items in a draft");
+        for (size_t i = 0; i < arr->size() && i < 500; ++i) {
+          const std::string prefix = "items[" + std::to_string(i) + "]";
+          if (!(*arr)[i].is_object()) {
+            in.AddError(prefix, "type", "应为对象", "must be an object");
+            continue;
+          }
+          const json::object& raw_item = (*arr)[i].as_object();
+          JsonInput item(raw_item, prefix);
+          DraftItem d;
+          auto indicator = item.String("indicator", {.required = true, .max_len = 64});
+          d.value = Number(raw_item, item, "value");
+          d.not_applicable = item.Bool("not_applicable").value_or(false);
+          d.remark = item.String("remark", {.max_len = 2000, .multiline = true});
+          d.version = item.Int("version", {.min = 1});
+          if (auto done = item.Finish(); !done.ok()) {
+            in.AddErrors(done.error().fields);
+            continue;
+          }
+          d.indicator_code = *indicator;
+          draft.items.push_back(std::move(d));
+        }
+      }
+      if (auto done = in.Finish(); !done.ok()) return http::Problem(done.error(), ctx.req);
+      draft.object_id = *object;
+      return http::Reply(ctx.req,
+                         inputs.SaveSelfCheckDraft(ctx.caller, PeriodOf(ctx.req), TemplateOf(ctx.req), draft),
+                         SelfCheckJson);
+    });
+  }));
+
   // ---- experts
   router.Add(HttpMethod::kGet, Path("/experts"), guard.Wrap([&inputs](Context& ctx) {
     return http::Reply(ctx.req, inputs.Assignments(ctx.who(), PeriodOf(ctx.req), TemplateOf(ctx.req)),

@@ -9,7 +9,8 @@
 //   GET  inputs/{id}/files       the input's evidence
 //   GET  files/{id}              download one evidence file
 //   GET  submissions             self-check status per object
-//   POST submissions             submit the month's self-check
+//   POST submissions             submit the month's self-check (the draft becomes it)
+//   PUT  submissions/draft       save (replace) the self-check draft: remarks, manual values
 //   GET  experts                 expert assignments; POST assigns
 //   GET  expert/assignments      the calling expert's objects and scores
 //   PUT  expert/scores           one expert score

@@ -170,7 +170,12 @@ void AddTemplateLeaves(const std::vector<Node>& nodes, const TemplateDoc& doc, T
       const MethodSpec* m = LeafMethod(n, ind);
       out.source[*n.indicator_code] = ind->source;
       out.method[*n.indicator_code] = m != nullptr ? *m : ind->method;
-      if (ind->source == SourceKind::kExpert) out.expert_codes.push_back(*n.indicator_code);
+      if (ind->source == SourceKind::kExpert) {
+        out.expert_codes.push_back(*n.indicator_code);
+        const TierBounds tiers = m != nullptr && m->method == Method::kTiers ? m->tiers : TierBounds{};
+        out.expert.push_back({*n.indicator_code, ind->name_zh, ind->name_en, n.code, n.name_zh, n.name_en, n.points,
+                              ind->description, tiers.achieved, tiers.partly});
+      }
     }
     AddTemplateLeaves(n.children, doc, out);
   }
@@ -477,47 +482,144 @@ Result<std::vector<SelfCheck>> InputService::SelfChecks(const auth::Principal& w
   return out;
 }
 
-Result<SelfCheck> InputService::SubmitSelfCheck(const auth::Caller& caller, std::string_view period,
-                                                std::string_view tmpl, int64_t object_id,
-                                                const std::optional<std::string>& remarks) {
-  const auth::Principal& who = *caller.principal;
-  MS_TRY(auth::Require(who, Action::kAssessSubmit));
-  MS_ASSIGN_OR_RETURN(db::Tx tx, db_.Write());
-  MS_ASSIGN_OR_RETURN(const AssessmentHead head, InputStore::Head(*tx, period, tmpl));
-  MS_ASSIGN_OR_RETURN(const ObjectRef object, InputStore::Object(*tx, head.id, object_id));
-  MS_TRY(auth::RequireOn(who, Action::kAssessSubmit, object.path, "考核对象", "Assessed object"));
+namespace {
+
+// The checks a self-check write shares (draft or submit), after the scope check.
+Result<void> SelfCheckAllowed(const AssessmentHead& head) {
   if (head.period_kind != "month") {
     return MakeError(ErrorCode::kConflict, "assess.not_monthly", "月度自查只用于月度考核",
                      "Self-checks belong to monthly assessments");
   }
   if (!Editable(head)) return NotOpen(head);
-  const std::optional<std::string> text = TrimmedOrNull(remarks);
+  return Ok();
+}
+
+Error AlreadySubmitted() {
+  return MakeError(ErrorCode::kConflict, "assess.already_submitted", "本月自查已经提交",
+                   "This month's self-check has already been submitted");
+}
+
+constexpr size_t kMaxDraftItems = 500;
+
+// A draft item as the input it becomes on submit.
+InputPut PutOf(const DraftItem& d, int64_t object_id) {
+  return InputPut{object_id, d.indicator_code, InputRole::kSelf, d.value, d.not_applicable, d.remark, d.version};
+}
+
+bool HasEntry(const DraftItem& d) { return d.value.has_value() || d.not_applicable; }
+
+// Whether the draft item says what the stored input already says.
+bool SameAsStored(const DraftItem& d, const Input& in) {
+  return d.not_applicable == in.not_applicable && d.value == in.value && d.remark == in.remark;
+}
+
+}  // namespace
+
+// A self-check write in progress: its transaction, the assessment, the
+// object and what is stored for it (nullopt: nothing yet).
+struct InputService::SelfCheckTx {
+  db::Tx tx;
+  Loaded l;
+  ObjectRef object;
+  std::optional<SelfCheck> current;
+};
+
+Result<InputService::SelfCheckTx> InputService::OpenSelfCheck(const auth::Caller& caller, std::string_view period,
+                                                              std::string_view tmpl, int64_t object_id) {
+  const auth::Principal& who = *caller.principal;
+  MS_TRY(auth::Require(who, Action::kAssessSubmit));
+  MS_ASSIGN_OR_RETURN(db::Tx tx, db_.Write());
+  MS_ASSIGN_OR_RETURN(Loaded l, Load(*tx, period, tmpl));
+  MS_ASSIGN_OR_RETURN(ObjectRef object, InputStore::Object(*tx, l.head.id, object_id));
+  MS_TRY(auth::RequireOn(who, Action::kAssessSubmit, object.path, "考核对象", "Assessed object"));
+  MS_TRY(SelfCheckAllowed(l.head));
+  MS_ASSIGN_OR_RETURN(auto current, InputStore::GetSelfCheck(*tx, l.head.id, object.id));
+  if (current && current->status == "submitted") return AlreadySubmitted();
+  if (current) current->due = l.head.self_check_due;
+  return SelfCheckTx{std::move(tx), std::move(l), std::move(object), std::move(current)};
+}
+
+// Reads the row back, audits before and after, commits.
+Result<SelfCheck> InputService::CommitSelfCheck(SelfCheckTx& s, const auth::Caller& caller, std::string_view action) {
+  MS_ASSIGN_OR_RETURN(auto after, InputStore::GetSelfCheck(*s.tx, s.l.head.id, s.object.id));
+  if (!after) return InternalError("self-check not read back");
+  after->due = s.l.head.self_check_due;
+  MS_TRY(audit::Write(*s.tx, caller, {std::string(action), "assess_submission",
+                                      std::to_string(s.l.head.id) + ":" + std::to_string(s.object.id), s.object.id,
+                                      s.current ? std::optional(SelfCheckJson(*s.current)) : std::nullopt,
+                                      SelfCheckJson(*after)}));
+  MS_TRY(s.tx.Commit());
+  return std::move(*after);
+}
+
+Result<SelfCheck> InputService::SaveSelfCheckDraft(const auth::Caller& caller, std::string_view period,
+                                                   std::string_view tmpl, const SelfCheckDraft& raw) {
+  MS_ASSIGN_OR_RETURN(SelfCheckTx s, OpenSelfCheck(caller, period, tmpl, raw.object_id));
+  SelfCheckDraft draft;
+  draft.object_id = s.object.id;
+  draft.remarks = TrimmedOrNull(raw.remarks);
+  std::vector<FieldError> errors;
+  CheckRemark(draft.remarks, "remarks", 4000, errors);
+  if (raw.items.size() > kMaxDraftItems) {
+    errors.push_back({"items", "too_many", "草稿最多 500 项", "at most 500 items in a draft"});
+  }
+  std::set<std::string, std::less<>> seen;
+  for (size_t i = 0; i < raw.items.size() && i < kMaxDraftItems; ++i) {
+    const std::string prefix = "items[" + std::to_string(i) + "].";
+    DraftItem d = raw.items[i];
+    d.remark = TrimmedOrNull(d.remark);
+    if (!seen.insert(d.indicator_code).second) {
+      errors.push_back({prefix + "indicator", "duplicate", "同一指标只能出现一次", "each indicator at most once"});
+      continue;
+    }
+    // Not filled in yet (neither a value nor N/A): only the indicator and the remark are checked.
+    InputPut put = PutOf(d, s.object.id);
+    if (!HasEntry(d)) put.not_applicable = true;
+    auto more = CheckPut(*s.l.inputs, put, prefix);
+    errors.insert(errors.end(), more.begin(), more.end());
+    draft.items.push_back(std::move(d));
+  }
+  if (!errors.empty()) return ValidationError(std::move(errors));
+  MS_ASSIGN_OR_RETURN(const bool saved,
+                      InputStore::SaveSelfCheckDraft(*s.tx, s.l.head.id, draft, UserId(*caller.principal), Now()));
+  if (!saved) return AlreadySubmitted();
+  return CommitSelfCheck(s, caller, "assess.self_check.draft");
+}
+
+Result<SelfCheck> InputService::SubmitSelfCheck(const auth::Caller& caller, std::string_view period,
+                                                std::string_view tmpl, int64_t object_id,
+                                                const std::optional<std::string>& remarks) {
+  MS_ASSIGN_OR_RETURN(SelfCheckTx s, OpenSelfCheck(caller, period, tmpl, object_id));
+  const AssessmentHead& head = s.l.head;
+  // The draft becomes the submission: its remarks unless others are given, its values as self inputs.
+  const std::optional<std::string> text =
+      TrimmedOrNull(remarks ? remarks : (s.current ? s.current->remarks : std::nullopt));
   std::vector<FieldError> errors;
   CheckRemark(text, "remarks", 4000, errors);
+  const std::vector<DraftItem> items = s.current ? s.current->draft_items : std::vector<DraftItem>{};
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!HasEntry(items[i])) continue;
+    auto more = CheckPut(*s.l.inputs, PutOf(items[i], s.object.id), "items[" + std::to_string(i) + "].");
+    errors.insert(errors.end(), more.begin(), more.end());
+  }
   if (!errors.empty()) return ValidationError(std::move(errors));
-  MS_ASSIGN_OR_RETURN(auto status, InputStore::SelfCheckStatus(*tx, head.id, object.id));
-  if (status && *status == "submitted") {
-    return MakeError(ErrorCode::kConflict, "assess.already_submitted", "本月自查已经提交",
-                     "This month's self-check has already been submitted");
+  for (const DraftItem& d : items) {
+    if (!HasEntry(d)) continue;
+    MS_ASSIGN_OR_RETURN(auto stored,
+                        InputStore::FindInput(*s.tx, head.id, s.object.id, d.indicator_code, InputRole::kSelf));
+    if (stored && SameAsStored(d, *stored)) continue;
+    if (stored ? d.version != stored->version : d.version.has_value()) {
+      return MakeError(ErrorCode::kConflict, "version_conflict",
+                       "草稿保存后，指标 " + d.indicator_code + " 的填报值已被修改，请刷新后重新保存草稿",
+                       "The value of " + d.indicator_code +
+                           " changed after the draft was saved; reload and save the draft again");
+    }
+    MS_TRY(PutInputTx(*s.tx, caller, head, *s.l.inputs, s.object, PutOf(d, s.object.id)));
   }
   const UtcTime now = Now();
   const bool late = head.self_check_due && now > *head.self_check_due;
-  MS_TRY(InputStore::SubmitSelfCheck(*tx, head.id, object.id, text, UserId(who), now, late));
-  SelfCheck s;
-  s.object_id = object.id;
-  s.object_code = object.code;
-  s.object_name = object.name;
-  s.status = "submitted";
-  s.remarks = text;
-  s.submitted_by = UserId(who);
-  s.submitted_at = now;
-  s.late = late;
-  s.due = head.self_check_due;
-  MS_TRY(audit::Write(*tx, caller, {"assess.self_check.submit", "assess_submission",
-                                    std::to_string(head.id) + ":" + std::to_string(object.id), object.id,
-                                    std::nullopt, SelfCheckJson(s)}));
-  MS_TRY(tx.Commit());
-  return s;
+  MS_TRY(InputStore::SubmitSelfCheck(*s.tx, head.id, s.object.id, text, UserId(*caller.principal), now, late));
+  return CommitSelfCheck(s, caller, "assess.self_check.submit");
 }
 
 // ---- experts --------------------------------------------------------------------
@@ -609,6 +711,7 @@ Result<std::vector<ExpertTask>> InputService::MyAssignments(const auth::Principa
     ExpertTask t;
     t.assignment = std::move(r.a);
     t.indicators = l.inputs->expert_codes;
+    t.details = l.inputs->expert;
     for (const auto& s : scores) {
       if (s.object_id == t.assignment.object_id) t.scores.push_back(s);
     }

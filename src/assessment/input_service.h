@@ -70,6 +70,7 @@ struct TemplateInputs {
   std::map<std::string, SourceKind, std::less<>> source;  // indicator code → source
   std::map<std::string, MethodSpec, std::less<>> method;  // the leaf's effective method
   std::vector<std::string> expert_codes;                  // source expert, in template order
+  std::vector<ExpertIndicator> expert;                    // the same, with names, points and tiers
 };
 
 class InputService {
@@ -120,8 +121,19 @@ class InputService {
                                             std::string_view tmpl);
   // assess.submit on the object; monthly assessments only; open or review;
   // once (409 "assess.already_submitted"). Late when after self_check_due.
+  // Turns the draft into the submission in the same transaction: remarks
+  // absent (nullopt) → the draft's; the draft's items that carry a value or
+  // N/A and differ from the stored self input are put as self inputs (field
+  // errors "items[i].…"; 409 "version_conflict" when the input changed since
+  // the draft was saved).
   Result<SelfCheck> SubmitSelfCheck(const auth::Caller& caller, std::string_view period, std::string_view tmpl,
                                     int64_t object_id, const std::optional<std::string>& remarks);
+  // Saves (replaces) the object's draft: remarks and manual values not yet
+  // submitted. Same rules as the submit; a draft does not count as submitted
+  // (the timeliness metric ignores it). Items: manual or survey indicators
+  // of the template, each once, values checked as inputs when given. Audited.
+  Result<SelfCheck> SaveSelfCheckDraft(const auth::Caller& caller, std::string_view period, std::string_view tmpl,
+                                       const SelfCheckDraft& draft);
 
   // ---- expert panels --------------------------------------------------------
 
@@ -176,6 +188,12 @@ class InputService {
  private:
   struct Loaded;
   Result<Loaded> Load(db::Connection& c, std::string_view period, std::string_view tmpl);
+  // A self-check write: assess.submit on the object, monthly, open or review,
+  // not yet submitted; then read back, audited and committed.
+  struct SelfCheckTx;
+  Result<SelfCheckTx> OpenSelfCheck(const auth::Caller& caller, std::string_view period, std::string_view tmpl,
+                                    int64_t object_id);
+  Result<SelfCheck> CommitSelfCheck(SelfCheckTx& s, const auth::Caller& caller, std::string_view action);
   Result<Input> PutInputTx(db::Connection& tx, const auth::Caller& caller, const AssessmentHead& head,
                            const TemplateInputs& inputs, const ObjectRef& object, const InputPut& put);
   Result<Input> ReviewTx(db::Connection& tx, const auth::Caller& caller, const AssessmentHead& head,

@@ -92,21 +92,36 @@ inline constexpr db::Sql kFileGet{"assess.file.get", MS_FILE_COLUMNS ", data FRO
 
 // ---- self-checks -----------------------------------------------------------
 
+#define MS_SUBMISSION_COLUMNS \
+  "s.status, s.remarks, s.submitted_by, s.submitted_at, s.late, s.draft_items, s.draft_saved_by, s.draft_saved_at "
 inline constexpr db::Sql kSubmissionList{
     "assess.submission.list",
-    "SELECT o.id, o.code, o.name, o.path, s.status, s.remarks, s.submitted_by, s.submitted_at, s.late "
+    "SELECT o.id, o.code, o.name, o.path, " MS_SUBMISSION_COLUMNS
     "FROM assess_objects ao JOIN orgs o ON o.id = ao.object_id "
     "LEFT JOIN assess_submissions s ON s.assessment_id = ao.assessment_id AND s.object_id = ao.object_id "
     "WHERE ao.assessment_id = $1 ORDER BY o.code"};
-inline constexpr db::Sql kSubmissionStatus{
-    "assess.submission.status",
-    "SELECT status FROM assess_submissions WHERE assessment_id = $1 AND object_id = $2"};
+inline constexpr db::Sql kSubmissionGet{
+    "assess.submission.get",
+    "SELECT o.id, o.code, o.name, o.path, " MS_SUBMISSION_COLUMNS
+    "FROM assess_submissions s JOIN orgs o ON o.id = s.object_id "
+    "WHERE s.assessment_id = $1 AND s.object_id = $2"};
+#undef MS_SUBMISSION_COLUMNS
+// A submit turns the draft (if any) into the submission: its items are gone,
+// the time of the last draft save stays.
 inline constexpr db::Sql kSubmissionUpsert{
     "assess.submission.upsert",
     "INSERT INTO assess_submissions (assessment_id, object_id, status, remarks, submitted_by, submitted_at, late) "
     "VALUES ($1, $2, 'submitted', $3, $4, $5, $6) ON CONFLICT (assessment_id, object_id) DO UPDATE SET "
     "status = 'submitted', remarks = excluded.remarks, submitted_by = excluded.submitted_by, "
-    "submitted_at = excluded.submitted_at, late = excluded.late"};
+    "submitted_at = excluded.submitted_at, late = excluded.late, draft_items = NULL"};
+// Replaces the draft; never touches a submitted row (0 rows changed then).
+inline constexpr db::Sql kSubmissionDraftUpsert{
+    "assess.submission.draft_upsert",
+    "INSERT INTO assess_submissions (assessment_id, object_id, status, remarks, draft_items, draft_saved_by, "
+    "draft_saved_at, late) VALUES ($1, $2, 'draft', $3, $4, $5, $6, 0) ON CONFLICT (assessment_id, object_id) "
+    "DO UPDATE SET remarks = excluded.remarks, draft_items = excluded.draft_items, "
+    "draft_saved_by = excluded.draft_saved_by, draft_saved_at = excluded.draft_saved_at "
+    "WHERE assess_submissions.status = 'draft'"};
 
 // The self-check timeliness metric: every (monthly assessment, object) pair
 // with a deadline inside [$1, $2] (month texts) whose deadline has passed by

@@ -1,5 +1,6 @@
 #include "assessment/input_store.h"
 
+#include "assessment/input_json.h"
 #include "assessment/input_sql.h"
 #include "core/text.h"
 
@@ -245,29 +246,39 @@ Result<EvidenceFile> InputStore::GetFile(db::Connection& c, int64_t id) {
   return f;
 }
 
+namespace {
+// o.id, o.code, o.name, o.path, then the submission's columns (NULL: none).
+SelfCheck SelfCheckFromRow(const db::Row& r) {
+  SelfCheck s;
+  s.object_id = r.Int(0);
+  s.object_code = r.Text(1);
+  s.object_name = r.Text(2);
+  s.status = r.IsNull(4) ? "missing" : r.Text(4);
+  s.remarks = r.OptText(5);
+  s.submitted_by = r.OptInt(6);
+  s.submitted_at = OptTime(r, 7);
+  s.late = !r.IsNull(8) && r.Bool(8);
+  if (!r.IsNull(9)) s.draft_items = ParseDraftItems(r.Text(9));
+  s.draft_saved_by = r.OptInt(10);
+  s.draft_saved_at = OptTime(r, 11);
+  return s;
+}
+}  // namespace
+
 Result<std::vector<SelfCheck>> InputStore::ListSelfChecks(db::Connection& c, int64_t assessment_id) {
   std::vector<SelfCheck> out;
   MS_TRY(c.ForEach(sql::kSubmissionList, {assessment_id}, [&](const db::Row& r) {
-    SelfCheck s;
-    s.object_id = r.Int(0);
-    s.object_code = r.Text(1);
-    s.object_name = r.Text(2);
-    s.status = r.IsNull(4) ? "missing" : r.Text(4);
-    s.remarks = r.OptText(5);
-    s.submitted_by = r.OptInt(6);
-    s.submitted_at = OptTime(r, 7);
-    s.late = r.Bool(8);
-    out.push_back(std::move(s));
+    out.push_back(SelfCheckFromRow(r));
     return true;
   }));
   return out;
 }
 
-Result<std::optional<std::string>> InputStore::SelfCheckStatus(db::Connection& c, int64_t assessment_id,
-                                                               int64_t object_id) {
-  MS_ASSIGN_OR_RETURN(auto rows, c.Query(sql::kSubmissionStatus, {assessment_id, object_id}));
-  if (rows.empty()) return std::optional<std::string>();
-  return std::optional<std::string>(rows[0].Text(0));
+Result<std::optional<SelfCheck>> InputStore::GetSelfCheck(db::Connection& c, int64_t assessment_id,
+                                                          int64_t object_id) {
+  MS_ASSIGN_OR_RETURN(auto rows, c.Query(sql::kSubmissionGet, {assessment_id, object_id}));
+  if (rows.empty()) return std::optional<SelfCheck>();
+  return std::optional<SelfCheck>(SelfCheckFromRow(rows[0]));
 }
 
 Result<void> InputStore::SubmitSelfCheck(db::Connection& c, int64_t assessment_id, int64_t object_id,
@@ -275,6 +286,14 @@ Result<void> InputStore::SubmitSelfCheck(db::Connection& c, int64_t assessment_i
                                          UtcTime at, bool late) {
   MS_TRY(c.Exec(sql::kSubmissionUpsert, {assessment_id, object_id, remarks, user_id, at.micros, late}));
   return Ok();
+}
+
+Result<bool> InputStore::SaveSelfCheckDraft(db::Connection& c, int64_t assessment_id, const SelfCheckDraft& draft,
+                                            std::optional<int64_t> user_id, UtcTime at) {
+  MS_ASSIGN_OR_RETURN(const int64_t changed,
+                      c.Exec(sql::kSubmissionDraftUpsert, {assessment_id, draft.object_id, draft.remarks,
+                                                           DraftItemsJson(draft.items), user_id, at.micros}));
+  return changed > 0;
 }
 
 Result<InputStore::ExpertUser> InputStore::GetExpertUser(db::Connection& c, int64_t user_id) {

@@ -54,11 +54,14 @@ class InputStore {
 
   // ---- self-checks: one row per object of the assessment (missing ones too)
   static Result<std::vector<SelfCheck>> ListSelfChecks(db::Connection& c, int64_t assessment_id);
-  static Result<std::optional<std::string>> SelfCheckStatus(db::Connection& c, int64_t assessment_id,
-                                                            int64_t object_id);
+  // The object's stored row (nullopt: nothing saved or submitted yet); due is not set.
+  static Result<std::optional<SelfCheck>> GetSelfCheck(db::Connection& c, int64_t assessment_id, int64_t object_id);
   static Result<void> SubmitSelfCheck(db::Connection& c, int64_t assessment_id, int64_t object_id,
                                       const std::optional<std::string>& remarks, std::optional<int64_t> user_id,
                                       UtcTime at, bool late);
+  // Replaces the object's draft; false when the row is already submitted.
+  static Result<bool> SaveSelfCheckDraft(db::Connection& c, int64_t assessment_id, const SelfCheckDraft& draft,
+                                         std::optional<int64_t> user_id, UtcTime at);
 
   // ---- experts
   struct ExpertUser {

@@ -23,7 +23,7 @@ std::string ListJson(const std::vector<std::string>& items, std::optional<std::s
     out += items[i];
   }
   out += "],\"next_cursor\":";
-  out += next_cursor ? "\"" + *next_cursor + "\"" : "null";  // cursors are digits only
+  out += next_cursor ? "\"" + *next_cursor + "\"" : "null";  // cursors need no escaping: [A-Za-z0-9:._]
   out += "}";
   return out;
 }
@@ -58,12 +58,14 @@ std::optional<std::string> QueryReader::Text(std::string_view name, size_t max_l
   return t;
 }
 
-int QueryReader::Limit() {
+int QueryReader::Limit() { return Limit(kDefaultLimit, kMaxLimit); }
+int QueryReader::Limit(int default_limit, int max_limit) {
   const auto n = Int("limit");
-  if (!n) return kDefaultLimit;
-  if (*n < 1 || *n > kMaxLimit) {
-    errors.push_back({"limit", "out_of_range", "应为 1 到 200", "must be 1 to 200"});
-    return kDefaultLimit;
+  if (!n) return default_limit;
+  if (*n < 1 || *n > max_limit) {
+    const std::string max = std::to_string(max_limit);
+    errors.push_back({"limit", "out_of_range", "应为 1 到 " + max, "must be 1 to " + max});
+    return default_limit;
   }
   return static_cast<int>(*n);
 }

@@ -28,6 +28,8 @@ struct QueryReader {
   std::optional<int64_t> Int(std::string_view name);
   std::optional<std::string> Text(std::string_view name, size_t max_len = 100);
   int Limit();
+  // The same with another default and maximum (1 ≤ limit ≤ max).
+  int Limit(int default_limit, int max_limit);
   std::optional<int64_t> Cursor();  // opaque to clients; an id here
   Result<void> Finish();
 

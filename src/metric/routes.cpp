@@ -42,21 +42,22 @@ std::string RecordsJson(const RecordPage& page) {
   return http::ListJson(items, page.next_cursor ? std::optional(std::to_string(*page.next_cursor)) : std::nullopt);
 }
 
-std::string ValuesJson(const std::string& period, const std::vector<ScopedValue>& rows) {
-  json::array items;
-  for (const auto& s : rows) {
-    items.push_back(json::object{{"period", period},
-                                 {"metric_key", s.v.metric_key},
-                                 {"object_id", s.v.object_id},
-                                 {"object_code", s.org_code},
-                                 {"object_name", s.org_name},
-                                 {"value", Num(s.v.value)},
-                                 {"applicable", s.v.value.has_value()},
-                                 {"numerator", s.v.numerator},
-                                 {"denominator", s.v.denominator},
-                                 {"computed_at", FormatUtc(s.v.computed_at)}});
+std::string ValuesJson(const std::string& period, const ValuePage& page) {
+  std::vector<std::string> items;
+  items.reserve(page.items.size());
+  for (const auto& s : page.items) {
+    items.push_back(json::serialize(json::object{{"period", period},
+                                                 {"metric_key", s.v.metric_key},
+                                                 {"object_id", s.v.object_id},
+                                                 {"object_code", s.org_code},
+                                                 {"object_name", s.org_name},
+                                                 {"value", Num(s.v.value)},
+                                                 {"applicable", s.v.value.has_value()},
+                                                 {"numerator", s.v.numerator},
+                                                 {"denominator", s.v.denominator},
+                                                 {"computed_at", FormatUtc(s.v.computed_at)}}));
   }
-  return json::serialize(json::object{{"items", std::move(items)}});
+  return http::ListJson(items, page.next_cursor);
 }
 
 // The required `period` query parameter.
@@ -86,10 +87,12 @@ void RegisterMetricRoutes(http::Router& router, const auth::Guard& guard, Metric
     const auto period = PeriodParam(q);
     const auto key = q.Text("key", 100);
     const auto object = q.Int("object");
+    const auto cursor = q.Text("cursor", 200);
+    const int limit = q.Limit(kValuesDefaultLimit, kValuesMaxLimit);
     if (auto done = q.Finish(); !done.ok()) return http::Problem(done.error(), ctx.req);
     const std::string name = period->ToString();
-    return http::Reply(ctx.req, metrics.ValuesInScope(ctx.who(), *period, key, object),
-                       [&](const std::vector<ScopedValue>& rows) { return ValuesJson(name, rows); });
+    return http::Reply(ctx.req, metrics.ValuesInScope(ctx.who(), *period, key, object, cursor, limit),
+                       [&](const ValuePage& page) { return ValuesJson(name, page); });
   }));
 
   router.Add(Method::kGet, "/api/v1/metrics/{key}/records", guard.Wrap([&metrics](Context& ctx) {

@@ -1,6 +1,7 @@
 #include "metric/service.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <map>
 
@@ -160,11 +161,47 @@ Result<RecordPage> MetricService::RecordsOf(db::Connection& c, const Metric& m, 
   return out;
 }
 
-Result<std::vector<ScopedValue>> MetricService::ValuesInScope(const auth::Principal& who, const Period& p,
-                                                              const std::optional<std::string>& key,
-                                                              const std::optional<int64_t>& object_id) {
+namespace {
+
+// The cursor "<object id>:<metric key>" of the last row of a page.
+std::string EncodeValueCursor(const ScopedValue& last) {
+  return std::to_string(last.v.object_id) + ":" + last.v.metric_key;
+}
+
+std::optional<ValueKey> DecodeValueCursor(std::string_view text) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  ValueKey k;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + colon, k.object_id);
+  if (ec != std::errc() || p != text.data() + colon || k.object_id <= 0) return std::nullopt;
+  k.metric_key = std::string(text.substr(colon + 1));
+  if (k.metric_key.empty() || k.metric_key.size() > 100) return std::nullopt;
+  for (const char ch : k.metric_key) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+                    ch == '.';
+    if (!ok) return std::nullopt;
+  }
+  return k;
+}
+
+bool Before(const ScopedValue& a, const ScopedValue& b) {
+  if (a.v.object_id != b.v.object_id) return a.v.object_id < b.v.object_id;
+  return a.v.metric_key < b.v.metric_key;
+}
+
+}  // namespace
+
+Result<ValuePage> MetricService::ValuesInScope(const auth::Principal& who, const Period& p,
+                                               const std::optional<std::string>& key,
+                                               const std::optional<int64_t>& object_id,
+                                               const std::optional<std::string>& cursor, int limit) {
   MS_TRY(auth::Require(who, Action::kAssessRead));
   if (key && registry_.Find(*key) == nullptr) return UnknownKey("key", *key);
+  std::optional<ValueKey> after;
+  if (cursor) {
+    after = DecodeValueCursor(*cursor);
+    if (!after) return ValidationError({{"cursor", "invalid", "无效的游标", "invalid cursor"}});
+  }
   if (object_id) {
     auto org = orgs_.Lookup(*object_id);
     if (!org.ok()) {
@@ -173,10 +210,22 @@ Result<std::vector<ScopedValue>> MetricService::ValuesInScope(const auth::Princi
     }
     MS_TRY(auth::RequireOn(who, Action::kAssessRead, org->path, "考核对象", "Assessed object"));
   }
+  const int page_size = std::clamp(limit, 1, kValuesMaxLimit);
   MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
-  MS_ASSIGN_OR_RETURN(auto rows, MetricStore::ValuesWithOrg(*conn, p.ToString(), key, object_id));
-  std::erase_if(rows, [&](const ScopedValue& s) { return !auth::CanOn(who, Action::kAssessRead, s.org_path); });
-  return rows;
+  // One query per scope root (limit + 1 rows each), merged in (object, key)
+  // order; roots are disjoint, so nothing is seen twice.
+  ValuePage page;
+  for (const auto& root : auth::ScopeRoots(who, Action::kAssessRead)) {
+    MS_ASSIGN_OR_RETURN(auto part, MetricStore::ValuesWithOrg(*conn, p.ToString(), key, object_id, root.exact,
+                                                              root.path, after, page_size + 1));
+    for (auto& v : part) page.items.push_back(std::move(v));
+  }
+  std::sort(page.items.begin(), page.items.end(), Before);
+  if (page.items.size() > static_cast<size_t>(page_size)) {
+    page.items.resize(static_cast<size_t>(page_size));
+    page.next_cursor = EncodeValueCursor(page.items.back());
+  }
+  return page;
 }
 
 }  // namespace minsheng::metric

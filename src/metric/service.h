@@ -26,6 +26,16 @@
 
 namespace minsheng::metric {
 
+// GET /api/v1/metrics/values pages: default and largest page.
+inline constexpr int kValuesDefaultLimit = 200;
+inline constexpr int kValuesMaxLimit = 1000;
+
+// One page of scoped values; next_cursor is set when more may follow.
+struct ValuePage {
+  std::vector<ScopedValue> items;
+  std::optional<std::string> next_cursor;
+};
+
 // What one ComputePeriod call did.
 struct ComputeSummary {
   struct PerMetric {
@@ -86,10 +96,13 @@ class MetricService {
                              std::optional<int64_t> cursor, int limit);
   // The stored values of a period in who's scope, optionally of one key and
   // one object (NotFound when that object is outside the scope; validation
-  // error "key" for an unknown key), by object then key.
-  Result<std::vector<ScopedValue>> ValuesInScope(const auth::Principal& who, const Period& p,
-                                                 const std::optional<std::string>& key,
-                                                 const std::optional<int64_t>& object_id);
+  // error "key" for an unknown key), by object then key, a page of `limit`
+  // (1–kValuesMaxLimit) after `cursor` (a page's next_cursor; field error
+  // "cursor" when it does not parse).
+  Result<ValuePage> ValuesInScope(const auth::Principal& who, const Period& p, const std::optional<std::string>& key,
+                                  const std::optional<int64_t>& object_id,
+                                  const std::optional<std::string>& cursor = std::nullopt,
+                                  int limit = kValuesDefaultLimit);
 
  private:
   db::Database& db_;

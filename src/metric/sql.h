@@ -50,14 +50,21 @@ inline constexpr db::Sql kValues{
     "WHERE period = $1 AND" MS_IN_KEYS_PG("metric_key", "$2") "AND" MS_IN_IDS_PG("object_id", "$3")
     "ORDER BY metric_key, object_id"};
 
-// The values of a period with their object's org, for scoped reads.
-// $1 period, $2 metric key or NULL, $3 object id or NULL.
-inline constexpr db::Sql kValuesWithOrg{
-    "metric.value.list_with_org",
-    "SELECT v.metric_key, v.object_id, v.value, v.numerator, v.denominator, v.computed_at, o.path, o.code, o.name "
-    "FROM metric_values v JOIN orgs o ON o.id = v.object_id WHERE v.period = $1 "
-    "AND (CAST($2 AS TEXT) IS NULL OR v.metric_key = $2) AND (CAST($3 AS BIGINT) IS NULL OR v.object_id = $3) "
-    "ORDER BY v.object_id, v.metric_key"};
+// The values of a period with their object's org in one scope root, a page
+// by (object, key) after the cursor. $1 period, $2 metric key or NULL, $3
+// object id or NULL, $4 1 = exactly the org $5, 0 = the subtree LIKE $6, $7/$8
+// the cursor's object id and key (NULL: first page), $9 limit. Keys compare
+// bytewise on both engines (COLLATE "C" on PostgreSQL).
+#define MS_VALUES_WITH_ORG(collate)                                                                             \
+  "SELECT v.metric_key, v.object_id, v.value, v.numerator, v.denominator, v.computed_at, o.path, o.code, o.name " \
+  "FROM metric_values v JOIN orgs o ON o.id = v.object_id WHERE v.period = $1 "                                \
+  "AND (CAST($2 AS TEXT) IS NULL OR v.metric_key = $2) AND (CAST($3 AS BIGINT) IS NULL OR v.object_id = $3) "   \
+  "AND (($4 = 1 AND o.path = $5) OR ($4 = 0 AND o.path LIKE $6)) "                                              \
+  "AND (CAST($7 AS BIGINT) IS NULL OR v.object_id > $7 OR (v.object_id = $7 AND v.metric_key" collate " > $8)) " \
+  "ORDER BY v.object_id, v.metric_key" collate " LIMIT $9"
+inline constexpr db::Sql kValuesWithOrg{"metric.value.list_with_org", MS_VALUES_WITH_ORG(""),
+                                        MS_VALUES_WITH_ORG(" COLLATE \"C\"")};
+#undef MS_VALUES_WITH_ORG
 
 // ---- subtrees: an object above unit level answers for every org under it --------
 

@@ -125,17 +125,24 @@ Result<std::vector<StoredValue>> MetricStore::Values(db::Connection& c, const st
 
 Result<std::vector<ScopedValue>> MetricStore::ValuesWithOrg(db::Connection& c, const std::string& period,
                                                             const std::optional<std::string>& key,
-                                                            const std::optional<int64_t>& object_id) {
+                                                            const std::optional<int64_t>& object_id, bool exact,
+                                                            const std::string& scope_path,
+                                                            const std::optional<ValueKey>& after, int limit) {
   std::vector<ScopedValue> out;
-  MS_TRY(c.ForEach(sql::kValuesWithOrg, {period, key, object_id}, [&](const db::Row& r) {
-    ScopedValue s;
-    s.v = ValueFromRow(r);
-    s.org_path = r.Text(6);
-    s.org_code = r.Text(7);
-    s.org_name = r.Text(8);
-    out.push_back(std::move(s));
-    return true;
-  }));
+  const std::optional<int64_t> after_object = after ? std::optional(after->object_id) : std::nullopt;
+  const std::optional<std::string> after_key = after ? std::optional(after->metric_key) : std::nullopt;
+  MS_TRY(c.ForEach(sql::kValuesWithOrg,
+                   {period, key, object_id, int64_t{exact ? 1 : 0}, scope_path, scope_path + "%", after_object,
+                    after_key, static_cast<int64_t>(limit)},
+                   [&](const db::Row& r) {
+                     ScopedValue s;
+                     s.v = ValueFromRow(r);
+                     s.org_path = r.Text(6);
+                     s.org_code = r.Text(7);
+                     s.org_name = r.Text(8);
+                     out.push_back(std::move(s));
+                     return true;
+                   }));
   return out;
 }
 

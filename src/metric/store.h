@@ -27,6 +27,12 @@ struct StoredValue {
 };
 
 // A stored value with its object's org (for scoped reads and display).
+// The position of a value in the (object, key) order of the scoped list.
+struct ValueKey {
+  int64_t object_id = 0;
+  std::string metric_key;
+};
+
 struct ScopedValue {
   StoredValue v;
   std::string org_path;
@@ -52,9 +58,13 @@ class MetricStore {
                                                  const std::vector<int64_t>& object_ids);
   // Rows of the period (optionally one key, one object) with their org, by
   // object then key.
+  // One scope root's page of values by (object, key) after `after` (see
+  // sql::kValuesWithOrg).
   static Result<std::vector<ScopedValue>> ValuesWithOrg(db::Connection& c, const std::string& period,
                                                         const std::optional<std::string>& key,
-                                                        const std::optional<int64_t>& object_id);
+                                                        const std::optional<int64_t>& object_id, bool exact,
+                                                        const std::string& scope_path,
+                                                        const std::optional<ValueKey>& after, int limit);
 };
 
 }  // namespace minsheng::metric

@@ -3,10 +3,13 @@
 // assessment of a month, runs it, reads the ranking with its colours, walks
 // an explain drawer down to an asset record, exports the ranking as XLSX,
 // publishes and prints the bulletin; the unit clerk sees the own unit's view
-// and attaches an evidence file to an open rectification task. Run only this file: E2E_ONLY=assess node tests/e2e/run.mjs
+// and attaches an evidence file to an open rectification task; the panel expert
+// sees the scoring grid with indicator names. Run only this file: E2E_ONLY=assess node tests/e2e/run.mjs
 import test from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { DEMO_PASSWORD, env, login, newPage, screenshot } from './lib.mjs'
 
 const FINANCE = 'finance' // 财政部门人员: assess.admin on the county
@@ -23,6 +26,16 @@ async function apiSession(username) {
   const body = await res.json()
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
   return { cookie, csrf: body.csrf_token, user: body.user }
+}
+
+async function apiSend(session, method, path, body) {
+  const res = await fetch(`${env.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { Cookie: session.cookie, 'X-CSRF-Token': session.csrf, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
 }
 
 async function apiGet(session, path) {
@@ -44,7 +57,7 @@ async function freeMonth(session) {
   throw new Error('no free month in three years')
 }
 
-const state = { period: '' }
+const state = { period: '', openPeriod: '' }
 
 test('finance: template library, create and run an assessment, ranking with colours, explain down to a record', async () => {
   const s = await apiSession(FINANCE)
@@ -189,6 +202,117 @@ test('clerk: my assessment shows the own unit with its score', async () => {
     } else {
       console.log('e2e: the unit has no open rectification task; the task upload is not exercised')
     }
+  } finally {
+    await page.context().close()
+  }
+})
+
+// 专家评分: a panel expert (outside the county's units) is assigned one unit of
+// a fresh monthly assessment. Experts cannot read templates, so the grid's
+// headers come with the assignments: Chinese indicator names, not codes.
+test('expert: the scoring grid names the qualitative indicators', async () => {
+  const fin = await apiSession(FINANCE)
+  const period = await freeMonth(fin)
+  let r = await apiSend(fin, 'POST', '/assessments', { period, template_code: TEMPLATE })
+  assert.equal(r.status, 201, JSON.stringify(r.body))
+  state.openPeriod = period
+  r = await apiSend(fin, 'POST', `/assessments/${period}/${TEMPLATE}/run`, {})
+  assert.equal(r.status, 200, JSON.stringify(r.body))
+  const results = await apiGet(fin, `/assessments/${period}/${TEMPLATE}/results`)
+  const object = results.body.items[0]
+  // An expert of the finance bureau (no units below it), made with the CLI.
+  const username = 'expert_e2e'
+  const out = execFileSync(process.env.MINSHENG_BIN, ['user', 'create', '--db', `sqlite:${join(env.tmp, 'e2e.db')}`,
+    '--username', username, '--role', 'expert', '--org', 'SF-CZJ'], { input: `${DEMO_PASSWORD}\n`, encoding: 'utf8' })
+  const expertId = Number(/\(id (\d+)\)/.exec(out)?.[1])
+  assert.ok(expertId > 0, out)
+  r = await apiSend(fin, 'POST', `/assessments/${period}/${TEMPLATE}/experts`, { expert_user_id: expertId, object_ids: [object.object_id] })
+  assert.equal(r.status, 201, JSON.stringify(r.body))
+
+  const page = await newPage()
+  try {
+    await login(page, username)
+    await page.locator('[data-test=menu-assess-expert]').click()
+    const picker = page.locator('[data-test=assessment-picker]')
+    await picker.waitFor()
+    await picker.click()
+    const [y, m] = period.split('-')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: `${y}年${Number(m)}月` }).first().click()
+    const header = page.locator('[data-test="expert-indicator-uam.rules_in_place"]')
+    await header.waitFor({ timeout: 30_000 })
+    assert.equal((await header.innerText()).trim(), '资产管理制度健全性')
+    assert.match(await page.locator('[data-test=expert-grid]').innerText(), /达到 ≥80%，部分达到 ≥60%/, 'the tier bounds are shown')
+    // The row names the object and carries a cell per indicator.
+    const row = page.locator('[data-test=expert-grid] .el-table__body tr', { hasText: object.object_name }).first()
+    await row.waitFor({ timeout: 10_000 })
+    await row.locator(`[data-test="cell-${object.object_id}-uam.rules_in_place"]`).waitFor()
+    await screenshot(page, 'assess-6-expert')
+  } finally {
+    await page.context().close()
+  }
+})
+
+// 月度自查草稿: the clerk types a manual value and the remarks, saves a draft
+// (not submitted: no input is stored), sees when it was saved in Shanghai
+// time, and finds both again after a reload.
+test('clerk: the self-check draft is saved and loaded back', async () => {
+  assert.ok(state.openPeriod, 'the expert test opened a month')
+  const period = state.openPeriod
+  const [y, m] = period.split('-')
+  const code = 'uam.audit_coverage' // manual, ratio: any number is a valid value
+  const page = await newPage()
+  const pick = async () => {
+    await page.locator('[data-test=menu-assess-mine]').click()
+    const picker = page.locator('[data-test=assessment-picker]')
+    await picker.waitFor()
+    await picker.click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: `${y}年${Number(m)}月` }).first().click()
+    await page.locator(`[data-test="input-${code}"] [data-test=input-value] input`).waitFor({ timeout: 30_000 })
+  }
+  try {
+    await login(page, CLERK)
+    await pick()
+    const value = page.locator(`[data-test="input-${code}"] [data-test=input-value] input`)
+    await value.fill('85')
+    await value.blur()
+    await page.locator(`[data-test="input-${code}"] [data-test=input-draft]`).waitFor()
+    await page.locator('.el-tabs__item', { hasText: '月度自查' }).click()
+    await page.locator('textarea[data-test=selfcheck-remarks]').fill('本月自查：账实相符，尚待补充审计报告')
+    await page.locator('[data-test=selfcheck-save-draft]').click()
+    const savedAt = page.locator('[data-test=selfcheck-draft-at]')
+    await savedAt.waitFor()
+    const shown = (await savedAt.innerText()).trim()
+    assert.match(shown, /^草稿已保存于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, shown)
+
+    // The server holds a draft (not a submission, no input yet), saved at the time shown in Shanghai.
+    const clerk = await apiSession(CLERK)
+    const subs = await apiGet(clerk, `/assessments/${period}/${TEMPLATE}/submissions`)
+    const mine = subs.body.items.find((x) => x.status === 'draft')
+    assert.ok(mine, JSON.stringify(subs.body))
+    assert.equal(mine.remarks, '本月自查：账实相符，尚待补充审计报告')
+    assert.deepEqual(mine.draft_items.map((i) => [i.indicator, i.value]), [[code, 85]])
+    const shanghai = new Date(new Date(mine.draft_saved_at).getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+    assert.equal(shown, `草稿已保存于 ${shanghai}`)
+    const inputs = await apiGet(clerk, `/assessments/${period}/${TEMPLATE}/inputs?object_id=${mine.object_id}`)
+    assert.equal(inputs.body.items.filter((p) => p.self).length, 0, 'a draft is not an input')
+
+    // After a reload both come back from the draft.
+    await page.reload()
+    await pick()
+    // The draft is applied once the stored values are in: wait for it.
+    const eventually = async (read, want) => {
+      let got = ''
+      for (let i = 0; i < 50 && got !== want; i++) {
+        got = await read()
+        if (got !== want) await page.waitForTimeout(200)
+      }
+      assert.equal(got, want)
+    }
+    await eventually(() => page.locator(`[data-test="input-${code}"] [data-test=input-value] input`).inputValue(), '85')
+    await page.locator(`[data-test="input-${code}"] [data-test=input-draft]`).first().waitFor()
+    await page.locator('.el-tabs__item', { hasText: '月度自查' }).click()
+    await eventually(() => page.locator('textarea[data-test=selfcheck-remarks]').inputValue(), '本月自查：账实相符，尚待补充审计报告')
+    await screenshot(page, 'assess-7-selfcheck-draft')
   } finally {
     await page.context().close()
   }

@@ -5,10 +5,12 @@
 // is worked out by hand in the comments.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <cmath>
 #include <set>
 
 #include "assessment/input_metrics.h"
+#include "assessment/input_json.h"
 #include "assessment/input_service.h"
 #include "assessment/input_store.h"
 // The run (helper "run") may not be committed yet: without it the fixture
@@ -498,6 +500,211 @@ TEST_F(AssessInputTest, SelfCheckOnTimeLateMissingAndTheMetric) {
   auto quarterly = inputs_->SubmitSelfCheck(CallerOf(clerk_a_), "2026Q4", "T-IN", school_a_.id, std::nullopt);
   ASSERT_FALSE(quarterly.ok());
   EXPECT_EQ(quarterly.error().code, "assess.not_monthly");
+}
+
+// A draft holds remarks and manual values; saving again replaces it; it does
+// not count as submitted; the submit turns it into the submission and its
+// values into the unit's own inputs, all in one transaction.
+TEST_F(AssessInputTest, SelfCheckDraftIsSavedReplacedAndBecomesTheSubmission) {
+  using assessment::DraftItem;
+  using assessment::SelfCheckDraft;
+  auto item = [](const std::string& code, std::optional<double> v, std::optional<int64_t> version = std::nullopt,
+                 std::optional<std::string> remark = std::nullopt) {
+    DraftItem d;
+    d.indicator_code = code;
+    d.value = v;
+    d.version = version;
+    d.remark = std::move(remark);
+    return d;
+  };
+  auto save = [&](const auth::SessionState& who, int64_t object, std::optional<std::string> remarks,
+                  std::vector<DraftItem> items, const std::string& period = "2026-11") {
+    return inputs_->SaveSelfCheckDraft(CallerOf(who), period, "T-IN",
+                                       SelfCheckDraft{object, std::move(remarks), std::move(items)});
+  };
+  auto row_of = [&](int64_t object) {
+    auto list = inputs_->SelfChecks(*fin_.principal, "2026-11", "T-IN");
+    EXPECT_TRUE(list.ok());
+    for (const auto& r : *list) {
+      if (r.object_id == object) return r;
+    }
+    return assessment::SelfCheck{};
+  };
+  const UtcTime first_save = At("2026-12-01T12:00:00+08:00");
+
+  // A stored survey value the draft repeats unchanged, and a deduction count the draft changes.
+  const auto yes = MustPut(clerk_a_, Put(school_a_.id, "in.yes", InputRole::kSelf, 1));
+  const auto ded = MustPut(clerk_a_, Put(school_a_.id, "in.ded", InputRole::kSelf, 2));
+  const int64_t inputs_before = Count("SELECT COUNT(*) FROM assess_inputs");
+  ASSERT_EQ(inputs_before, 2);
+
+  auto d = save(clerk_a_, school_a_.id, std::string("  草稿一  "), {item("in.rect", 6), item("in.tier", std::nullopt)});
+  ASSERT_TRUE(d.ok()) << d.error().en << FieldOf(d.error());
+  EXPECT_EQ(d->status, "draft");
+  EXPECT_EQ(d->remarks, "草稿一");  // trimmed
+  ASSERT_EQ(d->draft_items.size(), 2u);
+  EXPECT_EQ(d->draft_items[0].value, 6.0);
+  EXPECT_FALSE(d->draft_items[1].value.has_value());
+  EXPECT_EQ(d->draft_saved_at, first_save);
+  EXPECT_EQ(d->draft_saved_by, clerk_a_.principal->user_id);
+  EXPECT_FALSE(d->submitted_at.has_value());
+
+  // Saved again 10 minutes later: replaced, still one row, no input written yet.
+  SetClockForTesting(At("2026-12-01T12:10:00+08:00"));
+  d = save(clerk_a_, school_a_.id, std::string("草稿二"),
+           {item("in.rect", 7, std::nullopt, std::string("已整改七项")), item("in.ded", 1, ded.version),
+            item("in.yes", 1, yes.version)});
+  ASSERT_TRUE(d.ok()) << d.error().en << FieldOf(d.error());
+  auto row = row_of(school_a_.id);
+  EXPECT_EQ(row.status, "draft");
+  EXPECT_EQ(row.remarks, "草稿二");
+  ASSERT_EQ(row.draft_items.size(), 3u);
+  EXPECT_EQ(row.draft_items[0].indicator_code, "in.rect");
+  EXPECT_EQ(row.draft_items[0].remark, "已整改七项");
+  EXPECT_EQ(row.draft_items[1].version, ded.version);
+  EXPECT_EQ(row.draft_saved_at, At("2026-12-01T12:10:00+08:00"));
+  EXPECT_FALSE(row.late);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assess_submissions"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assess_inputs"), inputs_before);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'assess.self_check.draft'"), 2);
+
+  // Bad drafts: field errors, nothing changes.
+  struct Bad {
+    std::vector<DraftItem> items;
+    std::string field;
+  };
+  for (const auto& b : std::vector<Bad>{
+           {{item("in.nope", 1)}, "items[0].indicator:unknown_indicator"},
+           {{item("in.time", 1)}, "items[0].indicator:not_manual"},
+           {{item("in.exp", 0.5)}, "items[0].indicator:not_manual"},
+           {{item("in.tier", 1.5)}, "items[0].value:range"},
+           {{item("in.ded", 1.5)}, "items[0].value:count"},
+           {{item("in.rect", 1), item("in.rect", 2)}, "items[1].indicator:duplicate"},
+       }) {
+    auto bad = save(clerk_a_, school_a_.id, std::string("坏草稿"), b.items);
+    ASSERT_FALSE(bad.ok()) << b.field;
+    EXPECT_EQ(FieldOf(bad.error()), b.field);
+  }
+  auto long_remarks = save(clerk_a_, school_a_.id, std::string(4001, 'x'), {});
+  ASSERT_FALSE(long_remarks.ok());
+  EXPECT_EQ(long_remarks.error().fields.at(0).field, "remarks");
+  auto other = save(clerk_a_, school_b_.id, std::string("别人的"), {});
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().kind, ErrorCode::kNotFound);
+  auto expert = save(expert_h_, school_a_.id, std::string("专家"), {});
+  ASSERT_FALSE(expert.ok());
+  EXPECT_EQ(expert.error().kind, ErrorCode::kForbidden);
+  MustCreate("2026Q4", std::nullopt);
+  auto quarterly = save(clerk_a_, school_a_.id, std::string("季度"), {}, "2026Q4");
+  ASSERT_FALSE(quarterly.ok());
+  EXPECT_EQ(quarterly.error().code, "assess.not_monthly");
+  EXPECT_EQ(row_of(school_a_.id).remarks, "草稿二");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'assess.self_check.draft'"), 2);
+
+  // A draft is not a submission: past the deadline it is late, and the metric counts it 0 of 1.
+  metric::Registry registry;
+  ASSERT_TRUE(assessment::RegisterInputMetrics(registry).ok());
+  const metric::Metric* m = registry.Find(assessment::kSelfCheckTimeliness);
+  ASSERT_NE(m, nullptr);
+  auto timeliness = [&]() {
+    auto conn = db_->Read();
+    auto values = m->compute({**conn, *ParsePeriod("2026-11"), {school_a_.id}});
+    EXPECT_TRUE(values.ok());
+    return values->empty() ? std::make_pair(-1.0, -1.0) : std::make_pair((*values)[0].numerator, (*values)[0].denominator);
+  };
+  EXPECT_EQ(timeliness(), std::make_pair(-1.0, -1.0));  // nothing due yet, nothing submitted
+  SetClockForTesting(At("2026-12-05T08:00:00+08:00"));
+  EXPECT_TRUE(row_of(school_a_.id).late);
+  EXPECT_EQ(timeliness(), std::make_pair(0.0, 1.0));
+
+  // The deduction count changed after the draft: the submit is refused and writes nothing.
+  SetClockForTesting(At("2026-12-04T09:00:00+08:00"));
+  const auto ded2 = MustPut(clerk_a_, Put(school_a_.id, "in.ded", InputRole::kSelf, 3, ded.version));
+  auto refused = inputs_->SubmitSelfCheck(CallerOf(clerk_a_), "2026-11", "T-IN", school_a_.id, std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "version_conflict");
+  EXPECT_EQ(row_of(school_a_.id).status, "draft");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM assess_inputs"), inputs_before);
+
+  // Saved again against the new version, then submitted (remarks not given: the draft's).
+  d = save(clerk_a_, school_a_.id, std::string("草稿三"),
+           {item("in.rect", 7, std::nullopt, std::string("已整改七项")), item("in.ded", 1, ded2.version),
+            item("in.yes", 1, yes.version), item("in.tier", std::nullopt)});
+  ASSERT_TRUE(d.ok()) << d.error().en << FieldOf(d.error());
+  SetClockForTesting(At("2026-12-04T09:30:00+08:00"));
+  auto s = inputs_->SubmitSelfCheck(CallerOf(clerk_a_), "2026-11", "T-IN", school_a_.id, std::nullopt);
+  ASSERT_TRUE(s.ok()) << s.error().code << " " << s.error().en << FieldOf(s.error());
+  EXPECT_EQ(s->status, "submitted");
+  EXPECT_EQ(s->remarks, "草稿三");
+  EXPECT_FALSE(s->late);
+  EXPECT_EQ(s->submitted_at, At("2026-12-04T09:30:00+08:00"));
+  EXPECT_TRUE(s->draft_items.empty());
+  EXPECT_EQ(s->draft_saved_at, At("2026-12-04T09:00:00+08:00"));  // the last save stays
+  // in.rect created (7), in.ded changed (1, version 2 → 3), in.yes unchanged (same value), in.tier empty.
+  auto pairs = inputs_->ListInputs(*fin_.principal, "2026-11", "T-IN", {school_a_.id, std::nullopt, std::nullopt});
+  ASSERT_TRUE(pairs.ok());
+  std::map<std::string, assessment::Input> self;
+  for (const auto& p : *pairs) {
+    if (p.self) self[p.indicator_code] = *p.self;
+  }
+  ASSERT_EQ(self.size(), 3u);
+  EXPECT_EQ(self["in.rect"].value, 7.0);
+  EXPECT_EQ(self["in.rect"].remark, "已整改七项");
+  EXPECT_EQ(self["in.rect"].status, InputStatus::kSubmitted);
+  EXPECT_EQ(self["in.ded"].value, 1.0);
+  EXPECT_EQ(self["in.ded"].version, ded2.version + 1);
+  EXPECT_EQ(self["in.yes"].version, yes.version);
+  EXPECT_EQ(timeliness(), std::make_pair(1.0, 1.0));  // submitted on time
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'assess.self_check.submit'"), 1);
+
+  // Once submitted, neither a draft nor a second submit.
+  auto after = save(clerk_a_, school_a_.id, std::string("又一稿"), {});
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.error().code, "assess.already_submitted");
+  EXPECT_EQ(row_of(school_a_.id).remarks, "草稿三");
+
+  // Remarks given on submit win over the draft's.
+  d = save(clerk_b_, school_b_.id, std::string("B 的草稿"), {});
+  ASSERT_TRUE(d.ok());
+  s = inputs_->SubmitSelfCheck(CallerOf(clerk_b_), "2026-11", "T-IN", school_b_.id, std::string("B 的正式说明"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->remarks, "B 的正式说明");
+}
+
+// The expert's own assignments carry what the grid shows: object names and,
+// per qualitative indicator, its names, points and tier bounds from the
+// frozen template version (experts cannot read templates).
+TEST_F(AssessInputTest, ExpertAssignmentsCarryIndicatorNamesPointsAndTiers) {
+  auto a = inputs_->AssignExpert(CallerOf(fin_), "2026-11", "T-IN", expert_h_.principal->user_id,
+                                 {school_b_.id, school_a_.id});
+  ASSERT_TRUE(a.ok()) << a.error().en;
+  auto mine = inputs_->MyAssignments(*expert_h_.principal, "2026-11", "T-IN");
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 2u);
+  std::set<std::string> names;
+  for (const auto& t : *mine) {
+    names.insert(t.assignment.object_name);
+    ASSERT_EQ(t.details.size(), 1u);
+    const auto& d = t.details[0];
+    EXPECT_EQ(d.code, "in.exp");
+    EXPECT_EQ(d.name_zh, "专家评价");
+    EXPECT_EQ(d.name_en, "Expert view");
+    EXPECT_EQ(d.node_code, "A.5");
+    EXPECT_EQ(d.node_name_zh, "专家");
+    EXPECT_DOUBLE_EQ(d.points, 20);
+    EXPECT_DOUBLE_EQ(d.achieved, 0.8);
+    EXPECT_DOUBLE_EQ(d.partly, 0.6);
+  }
+  EXPECT_EQ(names, (std::set<std::string>{school_a_.name, school_b_.name}));
+  // The JSON the console reads.
+  const auto doc = boost::json::parse(assessment::ExpertTaskJson((*mine)[0])).as_object();
+  const auto& detail = doc.at("indicator_details").as_array().at(0).as_object();
+  EXPECT_EQ(detail.at("name_zh").as_string(), "专家评价");
+  EXPECT_EQ(detail.at("name_en").as_string(), "Expert view");
+  EXPECT_DOUBLE_EQ(detail.at("points").to_number<double>(), 20);
+  EXPECT_DOUBLE_EQ(detail.at("tiers").at("achieved").to_number<double>(), 0.8);
+  EXPECT_DOUBLE_EQ(detail.at("tiers").at("partly").to_number<double>(), 0.6);
+  EXPECT_EQ(doc.at("object_name").as_string(), (*mine)[0].assignment.object_name);
 }
 
 // ---------------------------------------------------------------------------

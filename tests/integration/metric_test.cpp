@@ -494,7 +494,7 @@ TEST_F(MetricTest, ReadsForPeopleAreScoped) {
     auto r = service_->ValuesInScope(Who(s), q3, key, std::nullopt);
     EXPECT_TRUE(r.ok());
     if (r.ok()) {
-      for (const auto& v : *r) out.insert(v.v.object_id);
+      for (const auto& v : r->items) out.insert(v.v.object_id);
     }
     return out;
   };
@@ -503,9 +503,10 @@ TEST_F(MetricTest, ReadsForPeopleAreScoped) {
   EXPECT_EQ(objects(health_sup_, std::nullopt), (std::set<int64_t>{clinic_.id}));
   auto one = service_->ValuesInScope(Who(supervisor_), q3, std::string("asset.idle_rate"), school_a_.id);
   ASSERT_TRUE(one.ok());
-  ASSERT_EQ(one->size(), 1u);
-  EXPECT_DOUBLE_EQ((*one)[0].v.numerator, 2);
-  EXPECT_EQ((*one)[0].org_code, "T-SCHOOL-A");
+  ASSERT_EQ(one->items.size(), 1u);
+  EXPECT_DOUBLE_EQ(one->items[0].v.numerator, 2);
+  EXPECT_EQ(one->items[0].org_code, "T-SCHOOL-A");
+  EXPECT_FALSE(one->next_cursor.has_value());
   auto out_of_scope = service_->ValuesInScope(Who(clerk_b_), q3, std::nullopt, school_a_.id);
   ASSERT_FALSE(out_of_scope.ok());
   EXPECT_EQ(out_of_scope.error().kind, ErrorCode::kNotFound);
@@ -519,6 +520,81 @@ TEST_F(MetricTest, ReadsForPeopleAreScoped) {
   auto listed = service_->List(Who(clerk_a_));
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->size(), 9u);
+}
+
+// GET /api/v1/metrics/values pages by (object, key) with a cursor; the
+// scope's roots (here two disjoint departments) are merged in that order.
+TEST_F(MetricTest, ScopedValuesArePagedWithoutDuplicatesOrGaps) {
+  Compute("2026Q3", Units());
+  const Period q3 = *ParsePeriod("2026Q3");
+  // Education (schools A and B) and health (the clinic): two scope roots.
+  auth::Principal both = Who(supervisor_);
+  for (const auto& r : Who(health_sup_).roles) both.roles.push_back(r);
+
+  // 3 objects × 9 registered metrics = 27 values (N/A ones included).
+  auto all = service_->ValuesInScope(both, q3, std::nullopt, std::nullopt, std::nullopt, metric::kValuesMaxLimit);
+  ASSERT_TRUE(all.ok()) << all.error().en << all.error().log_detail;
+  ASSERT_EQ(all->items.size(), 27u);
+  EXPECT_FALSE(all->next_cursor.has_value());
+  for (size_t i = 1; i < all->items.size(); ++i) {
+    const auto& a = all->items[i - 1].v;
+    const auto& b = all->items[i].v;
+    EXPECT_TRUE(a.object_id < b.object_id || (a.object_id == b.object_id && a.metric_key < b.metric_key)) << i;
+  }
+
+  // Pages of 10: 10 + 10 + 7, the same rows in the same order.
+  std::vector<std::pair<int64_t, std::string>> walked;
+  std::vector<size_t> sizes;
+  std::optional<std::string> cursor;
+  do {
+    auto page = service_->ValuesInScope(both, q3, std::nullopt, std::nullopt, cursor, 10);
+    ASSERT_TRUE(page.ok()) << page.error().en;
+    sizes.push_back(page->items.size());
+    for (const auto& v : page->items) walked.emplace_back(v.v.object_id, v.v.metric_key);
+    cursor = page->next_cursor;
+  } while (cursor && sizes.size() < 10);
+  EXPECT_EQ(sizes, (std::vector<size_t>{10, 10, 7}));
+  ASSERT_EQ(walked.size(), 27u);
+  EXPECT_EQ(std::set(walked.begin(), walked.end()).size(), 27u);
+  for (size_t i = 0; i < walked.size(); ++i) {
+    EXPECT_EQ(walked[i], std::make_pair(all->items[i].v.object_id, all->items[i].v.metric_key)) << i;
+  }
+  // The cursor names the last row of its page (the second object's first key).
+  auto first = service_->ValuesInScope(both, q3, std::nullopt, std::nullopt, std::nullopt, 10);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first->next_cursor, std::to_string(walked[9].first) + ":" + walked[9].second);
+
+  // A page exactly as long as what is left has no next cursor; one row less has.
+  auto exact = service_->ValuesInScope(both, q3, std::nullopt, std::nullopt, std::nullopt, 27);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_FALSE(exact->next_cursor.has_value());
+  auto short_page = service_->ValuesInScope(both, q3, std::nullopt, std::nullopt, std::nullopt, 26);
+  ASSERT_TRUE(short_page.ok());
+  ASSERT_TRUE(short_page->next_cursor.has_value());
+  auto last = service_->ValuesInScope(both, q3, std::nullopt, std::nullopt, short_page->next_cursor, 26);
+  ASSERT_TRUE(last.ok());
+  ASSERT_EQ(last->items.size(), 1u);
+  EXPECT_EQ(last->items[0].v.object_id, all->items[26].v.object_id);
+
+  // One key across the three objects, 2 per page: 2 + 1.
+  auto k1 = service_->ValuesInScope(both, q3, std::string("asset.idle_rate"), std::nullopt, std::nullopt, 2);
+  ASSERT_TRUE(k1.ok());
+  ASSERT_EQ(k1->items.size(), 2u);
+  auto k2 = service_->ValuesInScope(both, q3, std::string("asset.idle_rate"), std::nullopt, k1->next_cursor, 2);
+  ASSERT_TRUE(k2.ok());
+  ASSERT_EQ(k2->items.size(), 1u);
+  EXPECT_EQ(k2->items[0].v.object_id, std::max({school_a_.id, school_b_.id, clinic_.id}));
+  EXPECT_FALSE(k2->next_cursor.has_value());
+
+  // Bad cursors are field errors.
+  for (const char* bad : {"", "12", ":asset.idle_rate", "x:asset.idle_rate", "0:asset.idle_rate", "5:", "5:a b",
+                          "5:asset.idle_rate;DROP"}) {
+    auto r = service_->ValuesInScope(both, q3, std::nullopt, std::nullopt, std::string(bad), 10);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().kind, ErrorCode::kInvalidArgument) << bad;
+    ASSERT_FALSE(r.error().fields.empty());
+    EXPECT_EQ(r.error().fields[0].field, "cursor");
+  }
 }
 
 }  // namespace

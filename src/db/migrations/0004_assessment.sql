@@ -90,6 +90,9 @@ CREATE TABLE assess_submissions (
   submitted_by BIGINT,
   submitted_at BIGINT,
   late INTEGER NOT NULL DEFAULT 0,
+  draft_items TEXT,                -- JSON: the manual values of a draft, applied on submit
+  draft_saved_by BIGINT,           -- the last draft save (kept after the submit)
+  draft_saved_at BIGINT,
   PRIMARY KEY (assessment_id, object_id)
 );
 

@@ -558,11 +558,25 @@ export interface Submission {
   submitted_at?: string | null
   late?: boolean
   due?: string | null
+  draft_items?: DraftItem[]
+  draft_saved_at?: string | null
+}
+// A manual value kept in the self-check draft (not yet an input); version is
+// the stored self input's version the unit saw.
+export interface DraftItem {
+  indicator: string
+  value?: number | null
+  not_applicable?: boolean
+  remark?: string | null
+  version?: number | null
 }
 export const listSubmissions = (period: string, template: string) =>
   http.get<{ items: Submission[] }>(`${base(period, template)}/submissions`)
+// The remarks are always sent: an empty text clears the draft's.
 export const submitSelfCheck = (period: string, template: string, object_id: number, remarks: string) =>
-  http.post<Submission>(`${base(period, template)}/submissions`, { object_id, ...(remarks ? { remarks } : {}) })
+  http.post<Submission>(`${base(period, template)}/submissions`, { object_id, remarks })
+export const saveSelfCheckDraft = (period: string, template: string, body: { object_id: number; remarks: string; items: DraftItem[] }) =>
+  http.put<Submission>(`${base(period, template)}/submissions/draft`, body)
 
 export interface ExpertScore {
   expert_user_id: number
@@ -580,7 +594,20 @@ export interface ExpertTask {
   object_code?: string
   object_name: string
   indicators: string[]
+  indicator_details?: ExpertIndicator[]
   scores: ExpertScore[]
+}
+// A qualitative indicator as the expert scores it (from the frozen template).
+export interface ExpertIndicator {
+  code: string
+  name_zh: string
+  name_en: string
+  node_code: string
+  node_name_zh: string
+  node_name_en: string
+  points: number
+  description?: string
+  tiers: { achieved: number; partly: number }
 }
 export interface ProgressRow {
   id: number
