@@ -187,6 +187,8 @@ const std::vector<Key>& Keys() {
          return Ok();
        }},
       SectionIntKey("assess.appeal_days", &Config::assess_runs, &AssessRunConfig::appeal_days, 0, 365),
+      SectionIntKey("asset.category_recheck_seconds", &Config::asset, &AssetConfig::category_recheck_seconds, 0,
+                    3600),
       {"asset.depreciation_start",
        [](Config& c, std::string_view v) -> Result<void> {
          if (v != "same_month" && v != "next_month")
