@@ -791,6 +791,15 @@ Result<Card> AssetService::Register(const auth::Caller& caller, int64_t org_id, 
   return stored;
 }
 
+Result<void> AssetService::CheckSerialsLeft(db::Connection& c, int64_t org_id, int64_t n) {
+  auto o = orgs_.Lookup(org_id);
+  if (!o.ok()) return std::move(o).error();
+  const int year = TodayInShanghai().year();
+  MS_ASSIGN_OR_RETURN(const int64_t next, AssetStore::NextSerial(c, org_id, year));
+  if (n > 0 && next + n - 1 > kMaxSerial) return SerialsExhausted(*o, year, next, n);
+  return Ok();
+}
+
 Result<BatchResult> AssetService::RegisterMany(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
                                                const std::vector<CardInput>& inputs, const BatchOptions& options) {
   const auth::Principal& who = *caller.principal;

@@ -124,6 +124,10 @@ class AssetService {
   // 10,000 inputs) to bound memory; chunks may share one transaction.
   Result<BatchResult> RegisterMany(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
                                    const std::vector<CardInput>& inputs, const BatchOptions& options = {});
+  // Conflict "serials_exhausted" (as RegisterMany would give) when org_id has
+  // fewer than n asset numbers left this year; reserves nothing, so an
+  // import's dry run can tell.
+  Result<void> CheckSerialsLeft(db::Connection& c, int64_t org_id, int64_t n);
   // PATCH semantics with optimistic locking: Conflict "version_conflict"
   // when patch.version is stale; validation as for a new card on the result.
   Result<Card> Edit(const auth::Caller& caller, std::string_view number, const CardPatch& patch);

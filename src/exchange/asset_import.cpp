@@ -443,6 +443,8 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
     }
     return result;  // tx rolls back: not even the directory additions stay
   }
+  // The file needs one asset number a row: a dry run says so too.
+  MS_TRY(services.assets.CheckSerialsLeft(*tx, options.org_id, static_cast<int64_t>(rows.size())));
   if (options.dry_run) return result;
 
   // 5. Write in chunks inside the same transaction, as one bulk insert

@@ -55,9 +55,10 @@ class AssetStructureTest : public AssetTest {
   }
 
   exchange::AssetImportServices Services() { return {*db_, *assets_, *dirs_}; }
-  Result<exchange::AssetImportResult> Import(const std::string& csv) {
+  Result<exchange::AssetImportResult> Import(const std::string& csv, bool dry_run = false) {
     exchange::AssetImportOptions o;
     o.org_id = school_a_.id;
+    o.dry_run = dry_run;
     o.batch_id = "job-structure";
     return exchange::ImportAssets(Services(), clerk_a_caller_, csv, o);
   }
@@ -217,13 +218,35 @@ TEST_F(AssetStructureTest, AnImportNeedingMoreSerialsThanAreLeftWritesNothing) {
     return "课桌 " + std::to_string(i) + "," + kComputer + ",1601,购置,财政拨款,2024-09-01,100.00,张,新楼/101\n";
   };
   const int64_t locations = CountRows("SELECT COUNT(*) FROM locations");
-  auto r = Import(header + row(1) + row(2) + row(3));
+  // A dry run already says so (it reserves nothing).
+  auto r = Import(header + row(1) + row(2) + row(3), /*dry_run=*/true);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "serials_exhausted");
+  EXPECT_NE(r.error().en.find("this needs 3 and 2 are left"), std::string::npos) << r.error().en;
+  EXPECT_EQ(NextSerial(), 999'998);
+  r = Import(header + row(1) + row(2), /*dry_run=*/true);
+  ASSERT_TRUE(r.ok()) << r.error().en;
+  EXPECT_EQ(r->error_count, 0);
+
+  r = Import(header + row(1) + row(2) + row(3));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "serials_exhausted");
   EXPECT_NE(r.error().en.find("this needs 3 and 2 are left"), std::string::npos) << r.error().en;
   EXPECT_NE(r.error().zh.find("本次需要 3 个，只剩 2 个"), std::string::npos) << r.error().zh;
   EXPECT_EQ(Cards(), 0);
   EXPECT_EQ(CountRows("SELECT COUNT(*) FROM locations"), locations);  // 新楼/101 not added either
+  EXPECT_EQ(NextSerial(), 999'998);
+
+  // The bulk path itself refuses too (its caller rolls back).
+  {
+    auto tx = db_->Write();
+    ASSERT_TRUE(tx.ok());
+    auto many = assets_->RegisterMany(**tx, clerk_a_caller_, school_a_.id, {ValidInput(), ValidInput(), ValidInput()});
+    ASSERT_FALSE(many.ok());
+    EXPECT_EQ(many.error().code, "serials_exhausted");
+    EXPECT_NE(many.error().zh.find("本次需要 3 个，只剩 2 个"), std::string::npos) << many.error().zh;
+  }
+  EXPECT_EQ(Cards(), 0);
   EXPECT_EQ(NextSerial(), 999'998);
 
   r = Import(header + row(1) + row(2));
