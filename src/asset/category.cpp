@@ -597,19 +597,27 @@ Result<std::shared_ptr<const CategoryService::Snapshot>> CategoryService::Load()
   if (snapshot_ && !due) return snapshot_;
   // Checked and loaded under the lock: the first readers wait for one load
   // instead of each running it.
-  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  auto conn = db_.Read();
   // The generation is read before the rows, so a change committed meanwhile
   // is loaded again at the next check rather than missed.
-  MS_ASSIGN_OR_RETURN(const int64_t generation, conn->QueryInt(sql::kGeneration));
+  auto read = conn.ok() ? (*conn)->QueryInt(sql::kGeneration) : Result<int64_t>(conn.error());
+  if (!read.ok()) {
+    if (!snapshot_) return std::move(read).error();
+    // The table we have beats none: keep it and try again next time.
+    spdlog::warn("checking the category table's generation failed: {} {}", read.error().en, read.error().log_detail);
+    return snapshot_;
+  }
+  const int64_t generation = *read;
   checked_at_ = now;
+  db::Lease& lease = *conn;
   if (snapshot_ && snapshot_->generation == generation) return snapshot_;
   if (snapshot_) spdlog::info("the category table changed (generation {}); reloading it", generation);
   auto snap = std::make_shared<Snapshot>();
   snap->generation = generation;
-  MS_ASSIGN_OR_RETURN(snap->classes, LoadClasses(*conn));
+  MS_ASSIGN_OR_RETURN(snap->classes, LoadClasses(*lease));
   std::unordered_map<std::string, const DepreciationClass*> class_by_code;
   for (const auto& c : snap->classes) class_by_code.emplace(c.code, &c);
-  MS_TRY(conn->ForEach(sql::kLoadCategories, {}, [&](const db::Row& r) {
+  MS_TRY(lease->ForEach(sql::kLoadCategories, {}, [&](const db::Row& r) {
     Category c;
     c.code = r.Text(0);
     c.name = r.Text(1);
@@ -635,7 +643,7 @@ Result<std::shared_ptr<const CategoryService::Snapshot>> CategoryService::Load()
     snap->by_code.emplace(c.code, i);
     snap->children[c.parent_code.value_or("")].push_back(i);
   }
-  MS_TRY(conn->ForEach(sql::kLoadLegacy, {}, [&](const db::Row& r) {
+  MS_TRY(lease->ForEach(sql::kLoadLegacy, {}, [&](const db::Row& r) {
     snap->legacy.emplace(r.Text(0), r.Text(1));
     return true;
   }));

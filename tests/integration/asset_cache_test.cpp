@@ -116,6 +116,24 @@ TEST_F(AssetCacheTest, ACategoryImportedByAnotherProcessIsSeenWithoutRestart) {
   EXPECT_TRUE(server->categories->Get(kNewCode).ok());
 }
 
+TEST_F(AssetCacheTest, WhenTheGenerationCannotBeReadTheCachedTableIsKept) {
+  auto server = Open(0);
+  ASSERT_TRUE(server);
+  ASSERT_TRUE(server->categories->Get("A02010105").ok());
+  {
+    auto tx = server->db->Write();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->ExecScript("DROP TABLE cache_generations").ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto cat = server->categories->Get("A02010105");
+  ASSERT_TRUE(cat.ok()) << cat.error().en;
+  EXPECT_EQ(cat->name, "台式计算机");
+  // A process without a table yet has nothing to fall back on.
+  asset::CategoryService fresh(*server->db, 0);
+  EXPECT_FALSE(fresh.Get("A02010105").ok());
+}
+
 TEST_F(AssetCacheTest, CheckingTheGenerationOnEveryUseIsCheap) {
   // Figures for docs/categories.md: a lookup against a cached table, with and
   // without the generation read (one primary-key SELECT on a pooled
