@@ -48,7 +48,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->users = std::make_unique<auth::UserService>(*app->db, *app->auth, *app->orgs);
   app->audit = std::make_unique<audit::AuditService>(*app->db);
   app->guard = std::make_unique<auth::Guard>(*app->auth, config.secure_cookies);
-  app->categories = std::make_unique<asset::CategoryService>(*app->db);
+  app->categories = std::make_unique<asset::CategoryService>(*app->db, config.asset.category_recheck_seconds);
   MS_TRY(app->categories->EnsureSeeded());  // a fresh database gets the shipped category table
   app->directories = std::make_unique<asset::DirectoryService>(*app->db, *app->orgs);
   asset::AssetSettings asset_settings;

@@ -103,6 +103,11 @@ std::optional<std::string> BuildingClassForStructure(std::string_view structure)
   return std::nullopt;
 }
 
+bool ClassFollowsStructure(std::string_view class_code) {
+  return class_code == "building_steel" || class_code == "building_concrete" ||
+         class_code == "building_brick_concrete" || class_code == "building_brick_wood";
+}
+
 std::string CategoryJson(const Category& c) {
   json::object j;
   j["code"] = c.code;
@@ -497,6 +502,7 @@ Result<std::vector<LegacyCode>> ParseLegacyCsv(std::string_view csv, const std::
 // The service.
 
 struct CategoryService::Snapshot {
+  int64_t generation = 0;                  // cache_generations row when loaded
   std::vector<DepreciationClass> classes;  // by code
   std::vector<Category> categories;        // by code
   std::unordered_map<std::string, size_t> by_code;
@@ -572,6 +578,7 @@ Result<void> CategoryService::EnsureSeeded() {
   auto legacy = ParseLegacyCsv(ShippedLegacyCsv(), *categories);
   if (!legacy.ok()) return InternalError("shipped gbt14885_2010_map.csv: " + legacy.error().en);
   MS_TRY(InsertSeed(*tx, *classes, *categories, *legacy));
+  MS_TRY(tx->Exec(sql::kBumpGeneration));
   MS_TRY(tx.Commit());
   spdlog::info("seeded the category table: {} categories, {} depreciation classes, {} legacy codes",
                categories->size(), classes->size(), legacy->size());
@@ -582,15 +589,35 @@ Result<void> CategoryService::EnsureSeeded() {
 
 Result<std::shared_ptr<const CategoryService::Snapshot>> CategoryService::Load() {
   std::lock_guard lock(mutex_);
-  if (snapshot_) return snapshot_;
-  // Loaded under the lock: the first readers wait for one load instead of
-  // each running it.
-  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  // The clock of the process (tests move it); a clock that went back counts
+  // as due.
+  const UtcTime now = Now();
+  const bool due = recheck_seconds_ <= 0 || now < checked_at_ ||
+                   now.micros - checked_at_.micros >= int64_t{recheck_seconds_} * 1'000'000;
+  if (snapshot_ && !due) return snapshot_;
+  // Checked and loaded under the lock: the first readers wait for one load
+  // instead of each running it.
+  auto conn = db_.Read();
+  // The generation is read before the rows, so a change committed meanwhile
+  // is loaded again at the next check rather than missed.
+  auto read = conn.ok() ? (*conn)->QueryInt(sql::kGeneration) : Result<int64_t>(conn.error());
+  if (!read.ok()) {
+    if (!snapshot_) return std::move(read).error();
+    // The table we have beats none: keep it and try again next time.
+    spdlog::warn("checking the category table's generation failed: {} {}", read.error().en, read.error().log_detail);
+    return snapshot_;
+  }
+  const int64_t generation = *read;
+  checked_at_ = now;
+  db::Lease& lease = *conn;
+  if (snapshot_ && snapshot_->generation == generation) return snapshot_;
+  if (snapshot_) spdlog::info("the category table changed (generation {}); reloading it", generation);
   auto snap = std::make_shared<Snapshot>();
-  MS_ASSIGN_OR_RETURN(snap->classes, LoadClasses(*conn));
+  snap->generation = generation;
+  MS_ASSIGN_OR_RETURN(snap->classes, LoadClasses(*lease));
   std::unordered_map<std::string, const DepreciationClass*> class_by_code;
   for (const auto& c : snap->classes) class_by_code.emplace(c.code, &c);
-  MS_TRY(conn->ForEach(sql::kLoadCategories, {}, [&](const db::Row& r) {
+  MS_TRY(lease->ForEach(sql::kLoadCategories, {}, [&](const db::Row& r) {
     Category c;
     c.code = r.Text(0);
     c.name = r.Text(1);
@@ -616,7 +643,7 @@ Result<std::shared_ptr<const CategoryService::Snapshot>> CategoryService::Load()
     snap->by_code.emplace(c.code, i);
     snap->children[c.parent_code.value_or("")].push_back(i);
   }
-  MS_TRY(conn->ForEach(sql::kLoadLegacy, {}, [&](const db::Row& r) {
+  MS_TRY(lease->ForEach(sql::kLoadLegacy, {}, [&](const db::Row& r) {
     snap->legacy.emplace(r.Text(0), r.Text(1));
     return true;
   }));
@@ -690,6 +717,14 @@ std::vector<DepreciationClass> CategoryService::Classes() {
   return (*snap)->classes;
 }
 
+Result<DepreciationClass> CategoryService::Class(std::string_view code) {
+  MS_ASSIGN_OR_RETURN(auto snap, Load());
+  for (const auto& c : snap->classes) {
+    if (c.code == code) return c;
+  }
+  return NotFoundError("折旧类别", "Depreciation class");
+}
+
 Result<CategoryImportSummary> CategoryService::Import(const auth::Caller& caller, std::string_view csv_text) {
   if (!caller.principal || !MayImport(*caller.principal)) return ForbiddenError();
   MS_ASSIGN_OR_RETURN(auto tx, db_.Write());
@@ -748,6 +783,7 @@ Result<CategoryImportSummary> CategoryService::Import(const auth::Caller& caller
                       {"category.import", "category_table", "gbt14885", std::nullopt,
                        ImportAuditJson(static_cast<int64_t>(before.size()), legacy_before, nullptr, nullptr),
                        ImportAuditJson(static_cast<int64_t>(next.size()), legacy_after, &added, &removed)}));
+  MS_TRY(tx->Exec(sql::kBumpGeneration));
   MS_TRY(tx.Commit());
   {
     std::lock_guard lock(mutex_);

@@ -5,7 +5,10 @@
 // marked replaceable: `minsheng categories import FILE` loads the official one.
 //
 // Thread-safe: CategoryService caches the table (a few thousand rows) in
-// memory behind a mutex and reloads it after an import.
+// memory behind a mutex. It reloads it after its own import at once, and
+// after another process's (the command line's) once it next checks the
+// table's generation (cache_generations, bumped in the importing
+// transaction): at most every recheck_seconds (Config asset.category_recheck_seconds).
 #pragma once
 
 #include <memory>
@@ -18,6 +21,7 @@
 
 #include "auth/model.h"
 #include "core/result.h"
+#include "core/time.h"
 #include "db/database.h"
 
 namespace minsheng::http {
@@ -100,6 +104,12 @@ Result<std::vector<LegacyCode>> ParseLegacyCsv(std::string_view csv, const std::
 // Building categories carry building_concrete as their default class; a card
 // that knows its structure should use this one instead.
 std::optional<std::string> BuildingClassForStructure(std::string_view structure);
+// Whether a category of this class takes its class from the card's structure
+// instead: the classes of permanent buildings (building_steel,
+// building_concrete, building_brick_concrete, building_brick_wood). Classes
+// that already say what the thing is (building_simple 简易房, building_fixtures
+// 房屋附属设施, structure 构筑物) keep their own minimum whatever the structure.
+bool ClassFollowsStructure(std::string_view class_code);
 
 // The JSON objects the API returns (docs/openapi.yaml: Category, DepreciationClass).
 std::string CategoryJson(const Category& c);
@@ -107,7 +117,11 @@ std::string DepreciationClassJson(const DepreciationClass& c);
 
 class CategoryService {
  public:
-  explicit CategoryService(db::Database& db) : db_(db) {}
+  // recheck_seconds: how long a cached table is used before its generation
+  // is read again (0: before every use; one primary-key read each time).
+  static constexpr int kDefaultRecheckSeconds = 5;
+  explicit CategoryService(db::Database& db, int recheck_seconds = kDefaultRecheckSeconds)
+      : db_(db), recheck_seconds_(recheck_seconds) {}
 
   // Loads the shipped table into an empty categories table (idempotent).
   Result<void> EnsureSeeded();
@@ -118,14 +132,17 @@ class CategoryService {
                                      int limit);
   // Empty (and logged) when the database cannot be read.
   std::vector<DepreciationClass> Classes();
+  // NotFound when no such class.
+  Result<DepreciationClass> Class(std::string_view code);
   // Replaces the table from a CSV file (format in docs/categories.md), all or
   // nothing; cards referring to a code that would disappear make it fail.
   // Only the command line (system principal) or a system administrator may
   // import (Forbidden otherwise); a bad file is "category.invalid_file" with
   // per-row fields; dropped codes still on cards are Conflict
   // "category.in_use" naming each code. Audited as "category.import". The
-  // depreciation classes are not replaced. Other processes (a running
-  // server) keep their cached table until they restart.
+  // depreciation classes are not replaced. The table's generation is bumped
+  // in the same transaction, so other processes (a running server) reload
+  // their cached table within their recheck interval.
   Result<CategoryImportSummary> Import(const auth::Caller& caller, std::string_view csv_text);
 
  private:
@@ -133,8 +150,10 @@ class CategoryService {
   Result<std::shared_ptr<const Snapshot>> Load();
 
   db::Database& db_;
+  const int recheck_seconds_;
   std::mutex mutex_;
   std::shared_ptr<const Snapshot> snapshot_;  // GUARDED_BY(mutex_)
+  UtcTime checked_at_;                        // GUARDED_BY(mutex_): last generation read
 };
 
 // GET /api/v1/categories, /api/v1/categories/{code}, /api/v1/depreciation-classes:

@@ -1,5 +1,6 @@
 // SQL of the category table (资产分类): depreciation_classes, categories,
-// category_legacy (migration 0002_assets.sql).
+// category_legacy (migration 0002_assets.sql), and the table's row in
+// cache_generations (0007_cache_generations.sql).
 #pragma once
 
 #include "db/database.h"
@@ -46,5 +47,15 @@ inline constexpr db::Sql kUpsertCategory{
 inline constexpr db::Sql kDeleteLegacyOf{"category.delete_legacy_of",
                                          "DELETE FROM category_legacy WHERE code = $1"};
 inline constexpr db::Sql kDeleteCategory{"category.delete", "DELETE FROM categories WHERE code = $1"};
+
+// The generation of the table: one primary-key read (0 if the row is missing),
+// and the bump written in the same transaction as every change of the table.
+inline constexpr db::Sql kGeneration{
+    "category.generation",
+    "SELECT COALESCE(MAX(generation), 0) FROM cache_generations WHERE name = 'categories'"};
+inline constexpr db::Sql kBumpGeneration{
+    "category.bump_generation",
+    "INSERT INTO cache_generations (name, generation) VALUES ('categories', 1) "
+    "ON CONFLICT (name) DO UPDATE SET generation = cache_generations.generation + 1"};
 
 }  // namespace minsheng::asset::sql

@@ -57,14 +57,27 @@ std::optional<SortKey> ParseSortKey(std::string_view s) {
   return std::nullopt;
 }
 
-const Category* ValidationContext::FindCategory(std::string_view code) {
-  auto it = memo_.find(std::string(code));
-  if (it == memo_.end()) {
-    std::optional<Category> found;
-    if (lookup_) found = lookup_(code);
-    it = memo_.emplace(std::string(code), std::move(found)).first;
+namespace {
+
+// What lookup answers for code, asked once per code.
+template <typename T, typename Lookup>
+const T* Remembered(std::unordered_map<std::string, std::optional<T>>& memo, const Lookup& lookup,
+                    std::string_view code) {
+  auto it = memo.find(std::string(code));
+  if (it == memo.end()) {
+    std::optional<T> found;
+    if (lookup) found = lookup(code);
+    it = memo.emplace(std::string(code), std::move(found)).first;
   }
   return it->second ? &*it->second : nullptr;
+}
+
+}  // namespace
+
+const Category* ValidationContext::FindCategory(std::string_view code) { return Remembered(memo_, lookup_, code); }
+
+const DepreciationClass* ValidationContext::FindClass(std::string_view code) {
+  return Remembered(class_memo_, class_lookup_, code);
 }
 
 // ---- JSON ---------------------------------------------------------------------
@@ -363,6 +376,30 @@ void CheckExt(const CardExt& e, CardGroup group, std::vector<FieldError>& errors
     Text("ext.land_class", e.land_class, 30, false, errors);
 }
 
+// The lives a card may have: its category's class, or, for a building whose
+// category's class follows the structure, the class its ext.structure names.
+struct LifeRule {
+  bool depreciable = false;
+  int min_months = 0;
+  std::optional<int> max_months;
+  std::optional<std::string> structure;  // set when the structure decided
+};
+
+LifeRule LifeRuleOf(const Category& cat, const CardInput& in, ValidationContext& ctx) {
+  LifeRule rule{cat.depreciable, cat.min_life_months, cat.max_life_months, std::nullopt};
+  if (cat.group != CardGroup::kBuilding || !cat.depreciation_class ||
+      !ClassFollowsStructure(*cat.depreciation_class) || !in.ext || !in.ext->structure)
+    return rule;
+  const auto code = BuildingClassForStructure(*in.ext->structure);
+  const DepreciationClass* cls = code ? ctx.FindClass(*code) : nullptr;
+  if (cls == nullptr) return rule;  // 其他, or a table without the class
+  rule.depreciable = cls->depreciable;
+  rule.min_months = cls->depreciable ? cls->min_years * 12 : 0;
+  rule.max_months = cls->max_years ? std::optional<int>(*cls->max_years * 12) : std::nullopt;
+  rule.structure = *in.ext->structure;
+  return rule;
+}
+
 // Validates `in` as a new card of ctx.org_id (existing == nullptr) or as the
 // merged result of a patch of *existing, and fills *out with the card it
 // describes (defaults applied). Directory ids equal to those already on
@@ -470,25 +507,30 @@ std::vector<FieldError> Check(const CardInput& in, ValidationContext& ctx, const
   DepreciationMethod method = DepreciationMethod::kStraightLine;
   int life = 0;
   if (cat != nullptr) {
-    method = in.depreciation_method.value_or(cat->depreciable ? DepreciationMethod::kStraightLine
+    const LifeRule rule = LifeRuleOf(*cat, in, ctx);
+    // "该类资产" / "this category", or the building's structure when it decided.
+    const std::string whose_zh = rule.structure ? "结构为「" + *rule.structure + "」的房屋" : "该类资产";
+    const std::string whose_en =
+        rule.structure ? "a building of structure " + *rule.structure : std::string("this category");
+    method = in.depreciation_method.value_or(rule.depreciable ? DepreciationMethod::kStraightLine
                                                               : DepreciationMethod::kNone);
-    life = in.life_months.value_or(cat->depreciable ? cat->min_life_months : 0);
-    if (!cat->depreciable && method != DepreciationMethod::kNone) {
+    life = in.life_months.value_or(rule.depreciable ? rule.min_months : 0);
+    if (!rule.depreciable && method != DepreciationMethod::kNone) {
       errors.push_back({"depreciation_method", "not_depreciable", "该类资产不计提折旧",
                         "assets of this category are not depreciated"});
     }
     if (life < 0 || life > kMaxLifeMonths) {
       errors.push_back({"life_months", "out_of_range", "使用年限应在 0 到 1200 个月之间",
                         "must be from 0 to 1200 months"});
-    } else if (cat->depreciable && life == 0) {
+    } else if (rule.depreciable && life == 0) {
       errors.push_back({"life_months", "required", "计提折旧的资产须填写使用年限（月）",
                         "a depreciated asset needs a useful life in months"});
-    } else if (cat->depreciable && life < cat->min_life_months) {
-      errors.push_back({"life_months", "below_minimum", "使用年限不得低于该类资产的最低年限 " + Years(cat->min_life_months),
-                        "must not be below the minimum of " + YearsEn(cat->min_life_months) + " for this category"});
-    } else if (cat->depreciable && cat->max_life_months && life > *cat->max_life_months) {
-      errors.push_back({"life_months", "above_maximum", "使用年限不得高于该类资产的最高年限 " + Years(*cat->max_life_months),
-                        "must not be above the maximum of " + YearsEn(*cat->max_life_months) + " for this category"});
+    } else if (rule.depreciable && life < rule.min_months) {
+      errors.push_back({"life_months", "below_minimum", "使用年限不得低于" + whose_zh + "的最低年限 " + Years(rule.min_months),
+                        "must not be below the minimum of " + YearsEn(rule.min_months) + " for " + whose_en});
+    } else if (rule.depreciable && rule.max_months && life > *rule.max_months) {
+      errors.push_back({"life_months", "above_maximum", "使用年限不得高于" + whose_zh + "的最高年限 " + Years(*rule.max_months),
+                        "must not be above the maximum of " + YearsEn(*rule.max_months) + " for " + whose_en});
     }
     if (in.ext) CheckExt(*in.ext, cat->group, errors);
   }
@@ -617,7 +659,41 @@ std::string MakeNumber(std::string_view org_code, int year, int64_t serial) {
   return std::string(org_code) + buf;
 }
 
+// The serial is 6 digits, so a unit has 999,999 numbers a year. Past them a
+// card is refused (Conflict "serials_exhausted"), never given a 7-digit
+// serial: the number's shape (unit code + 4-digit year + 6 digits) is what
+// printed QR labels and other systems read. docs/import-assets.md.
 constexpr int64_t kMaxSerial = 999'999;
+
+// first: the first serial the call would take; wanted: how many.
+Error SerialsExhausted(const org::Org& o, int year, int64_t first, int64_t wanted) {
+  const std::string left = std::to_string(std::max<int64_t>(0, kMaxSerial - first + 1));
+  const std::string n = std::to_string(wanted);
+  const std::string y = std::to_string(year);
+  const std::string max = std::to_string(kMaxSerial);
+  return MakeError(ErrorCode::kConflict, "serials_exhausted",
+                   "单位 " + o.code + " " + y + " 年的资产编号不够用：编号的流水号为 6 位，每个单位每年最多 " + max +
+                       " 张卡片；本次需要 " + n + " 个，只剩 " + left + " 个。未写入任何数据",
+                   "Unit " + o.code + " has run out of asset numbers for " + y +
+                       ": the serial has 6 digits, so a unit has at most " + max + " cards a year; this needs " + n +
+                       " and " + left + " are left. Nothing was written");
+}
+
+// A validation context whose categories and classes come from the service.
+ValidationContext NewContext(int64_t org_id, CategoryService& categories) {
+  return ValidationContext(
+      org_id, TodayInShanghai(),
+      [&categories](std::string_view code) -> std::optional<Category> {
+        auto cat = categories.Get(code);
+        if (!cat.ok()) return std::nullopt;
+        return std::move(cat).value();
+      },
+      [&categories](std::string_view code) -> std::optional<DepreciationClass> {
+        auto cls = categories.Class(code);
+        if (!cls.ok()) return std::nullopt;
+        return std::move(cls).value();
+      });
+}
 
 std::optional<int64_t> ActorId(const auth::Caller& caller) {
   const auth::Principal& p = *caller.principal;
@@ -646,11 +722,7 @@ Result<ValidationContext> AssetService::LoadValidationContext(db::Connection& c,
   auto o = orgs_.Lookup(org_id);
   if (!o.ok()) return std::move(o).error();
   MS_TRY(CheckOwner(*o));
-  ValidationContext ctx(org_id, TodayInShanghai(), [this](std::string_view code) -> std::optional<Category> {
-    auto cat = categories_.Get(code);
-    if (!cat.ok()) return std::nullopt;
-    return std::move(cat).value();
-  });
+  ValidationContext ctx = NewContext(org_id, categories_);
   std::unordered_set<int64_t>* sets[3] = {&ctx.departments, &ctx.staff, &ctx.locations};
   for (int k = 0; k < 3; ++k) {
     MS_ASSIGN_OR_RETURN(auto names, DirectoryStore::Names(c, static_cast<DirectoryKind>(k), org_id));
@@ -667,11 +739,7 @@ namespace {
 // up (cheaper than loading the unit's whole directories).
 Result<ValidationContext> ContextFor(db::Connection& c, int64_t org_id, const CardInput& in,
                                      CategoryService& categories) {
-  ValidationContext ctx(org_id, TodayInShanghai(), [&categories](std::string_view code) -> std::optional<Category> {
-    auto cat = categories.Get(code);
-    if (!cat.ok()) return std::nullopt;
-    return std::move(cat).value();
-  });
+  ValidationContext ctx = NewContext(org_id, categories);
   if (in.department_id) {
     auto d = DirectoryStore::GetDepartment(c, *in.department_id);
     if (d.ok() && d->org_id == org_id && d->active) ctx.departments.insert(d->id);
@@ -708,10 +776,7 @@ Result<Card> AssetService::Register(const auth::Caller& caller, int64_t org_id, 
   const UtcTime now = Now();
   const int year = ctx.today.year();
   MS_ASSIGN_OR_RETURN(const int64_t serial, AssetStore::ReserveSerials(*tx, org_id, year, 1));
-  if (serial > kMaxSerial) {
-    return MakeError(ErrorCode::kConflict, "serials_exhausted", "本单位本年度的资产编号已用完",
-                     "This unit has used up this year's asset numbers");
-  }
+  if (serial > kMaxSerial) return SerialsExhausted(*o, year, serial, 1);
   card.number = MakeNumber(o->code, year, serial);
   card.created_at = card.updated_at = now;
   MS_ASSIGN_OR_RETURN(card.id, AssetStore::Insert(*tx, card));
@@ -724,6 +789,15 @@ Result<Card> AssetService::Register(const auth::Caller& caller, int64_t org_id, 
   MS_TRY(audit::Write(*tx, caller, {"asset.register", "asset", stored.number, org_id, std::nullopt, after}));
   MS_TRY(tx.Commit());
   return stored;
+}
+
+Result<void> AssetService::CheckSerialsLeft(db::Connection& c, int64_t org_id, int64_t n) {
+  auto o = orgs_.Lookup(org_id);
+  if (!o.ok()) return std::move(o).error();
+  const int year = TodayInShanghai().year();
+  MS_ASSIGN_OR_RETURN(const int64_t next, AssetStore::NextSerial(c, org_id, year));
+  if (n > 0 && next + n - 1 > kMaxSerial) return SerialsExhausted(*o, year, next, n);
+  return Ok();
 }
 
 Result<BatchResult> AssetService::RegisterMany(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
@@ -755,10 +829,7 @@ Result<BatchResult> AssetService::RegisterMany(db::Connection& tx, const auth::C
   const int year = ctx.today.year();
   const auto n = static_cast<int64_t>(cards.size());
   MS_ASSIGN_OR_RETURN(const int64_t first, AssetStore::ReserveSerials(tx, org_id, year, n));
-  if (first + n - 1 > kMaxSerial) {
-    return MakeError(ErrorCode::kConflict, "serials_exhausted", "本单位本年度的资产编号已用完",
-                     "This unit has used up this year's asset numbers");
-  }
+  if (first + n - 1 > kMaxSerial) return SerialsExhausted(*o, year, first, n);
   // Rollup deltas per category × state.
   std::map<std::pair<std::string, State>, std::pair<int64_t, int64_t>> deltas;
   result.numbers.reserve(cards.size());
@@ -919,11 +990,7 @@ Result<Card> AssetService::Edit(const auth::Caller& caller, std::string_view num
     // A category change keeps the life only if the caller did not give one
     // and it still fits; otherwise validation says why.
     (void)c;
-    ValidationContext ctx(before.org_id, TodayInShanghai(), [this](std::string_view code) -> std::optional<Category> {
-      auto cat = categories_.Get(code);
-      if (!cat.ok()) return std::nullopt;
-      return std::move(cat).value();
-    });
+    ValidationContext ctx = NewContext(before.org_id, categories_);
     Card merged_card;
     auto errors = Check(merged, ctx, &before, &merged_card);
     if (!errors.empty()) return ValidationError(std::move(errors));

@@ -46,17 +46,20 @@ struct AssetSettings {
 };
 
 // What validation needs besides the input: the owning unit, today's date in
-// Asia/Shanghai, the unit's active directory entries, and the categories
-// (looked up once per distinct code and remembered). Build it once per unit
-// with AssetService::LoadValidationContext; tests may fill it by hand.
-// Not thread-safe.
+// Asia/Shanghai, the unit's active directory entries, the categories and the
+// depreciation classes (each looked up once per distinct code and
+// remembered). Build it once per unit with AssetService::LoadValidationContext;
+// tests may fill it by hand. Not thread-safe.
 class ValidationContext {
  public:
   using CategoryLookup = std::function<std::optional<Category>(std::string_view code)>;
+  using ClassLookup = std::function<std::optional<DepreciationClass>(std::string_view code)>;
 
   ValidationContext() = default;
-  ValidationContext(int64_t unit_id, Date today_date, CategoryLookup lookup)
-      : org_id(unit_id), today(today_date), lookup_(std::move(lookup)) {}
+  // Without a class lookup, building cards keep their category's class
+  // whatever their structure.
+  ValidationContext(int64_t unit_id, Date today_date, CategoryLookup lookup, ClassLookup classes = {})
+      : org_id(unit_id), today(today_date), lookup_(std::move(lookup)), class_lookup_(std::move(classes)) {}
 
   int64_t org_id = 0;
   Date today;
@@ -66,10 +69,14 @@ class ValidationContext {
 
   // The category with this code (2022 or legacy 2010 code); null when none.
   const Category* FindCategory(std::string_view code);
+  // The depreciation class with this code; null when none.
+  const DepreciationClass* FindClass(std::string_view code);
 
  private:
   CategoryLookup lookup_;
+  ClassLookup class_lookup_;
   std::unordered_map<std::string, std::optional<Category>> memo_;
+  std::unordered_map<std::string, std::optional<DepreciationClass>> class_memo_;
 };
 
 // Options of one RegisterMany call.
@@ -92,6 +99,11 @@ class AssetService {
 
   // Field errors of one card input for a new card (empty when valid). Field
   // names are CardInput's ("original_value", "ext.vin"); messages zh and en.
+  // The minimum (and maximum) life and the default life come from the
+  // category's depreciation class, except for a building whose category's
+  // class follows the structure (ClassFollowsStructure) and whose
+  // ext.structure names a class (BuildingClassForStructure): then from that
+  // class, and a life below it is an error on life_months naming the structure.
   static std::vector<FieldError> ValidateInput(const CardInput& input, ValidationContext& ctx);
   // The context for cards of org_id, read on c (inside the caller's
   // transaction when directories were just added). NotFound for an unknown
@@ -112,6 +124,10 @@ class AssetService {
   // 10,000 inputs) to bound memory; chunks may share one transaction.
   Result<BatchResult> RegisterMany(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
                                    const std::vector<CardInput>& inputs, const BatchOptions& options = {});
+  // Conflict "serials_exhausted" (as RegisterMany would give) when org_id has
+  // fewer than n asset numbers left this year; reserves nothing, so an
+  // import's dry run can tell.
+  Result<void> CheckSerialsLeft(db::Connection& c, int64_t org_id, int64_t n);
   // PATCH semantics with optimistic locking: Conflict "version_conflict"
   // when patch.version is stale; validation as for a new card on the result.
   Result<Card> Edit(const auth::Caller& caller, std::string_view number, const CardPatch& patch);

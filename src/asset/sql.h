@@ -155,6 +155,10 @@ inline constexpr db::Sql kReserveSerials{
     "INSERT INTO asset_serials (org_id, year, next_serial) VALUES ($1, $2, 1 + $3) "
     "ON CONFLICT (org_id, year) DO UPDATE SET next_serial = asset_serials.next_serial + $3 "
     "RETURNING next_serial"};
+// The next free serial of (org, year) without reserving it (1 when none used).
+inline constexpr db::Sql kNextSerial{
+    "asset.serial.next",
+    "SELECT COALESCE(MAX(next_serial), 1) FROM asset_serials WHERE org_id = $1 AND year = $2"};
 
 // ---- events -----------------------------------------------------------------
 

@@ -516,6 +516,10 @@ Result<int64_t> AssetStore::ReserveSerials(db::Connection& c, int64_t org_id, in
   return next - n;
 }
 
+Result<int64_t> AssetStore::NextSerial(db::Connection& c, int64_t org_id, int year) {
+  return c.QueryInt(sql::kNextSerial, {org_id, year});
+}
+
 Result<void> AssetStore::InsertEvent(db::Connection& c, const NewEvent& e) {
   std::optional<std::string_view> before;
   if (e.state_before) before = StateName(*e.state_before);

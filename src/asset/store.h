@@ -108,6 +108,8 @@ class AssetStore {
 
   // Reserves n serials of (org, year) in one statement; returns the first.
   static Result<int64_t> ReserveSerials(db::Connection& c, int64_t org_id, int year, int64_t n);
+  // The serial the next reservation would start at; nothing is reserved.
+  static Result<int64_t> NextSerial(db::Connection& c, int64_t org_id, int year);
 
   static Result<void> InsertEvent(db::Connection& c, const NewEvent& e);
   // Register events for every card of org_id numbered first … last.

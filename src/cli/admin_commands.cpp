@@ -159,7 +159,11 @@ int CategoriesImport(const Config& config, const std::string& path) {
       "%d depreciation classes, %d legacy codes (%d dropped with their categories)\n",
       summary->categories, summary->added, summary->removed, summary->classes, summary->legacy,
       summary->legacy_removed);
-  std::printf("正在运行的服务需重启后才使用新分类表 / restart a running server to use the new table\n");
+  // The server notices the table's new generation (CategoryService).
+  std::printf("正在运行的服务无需重启，将在其 asset.category_recheck_seconds（缺省 %d 秒）内改用新分类表 / "
+              "a running server uses the new table within its asset.category_recheck_seconds (default %d s), "
+              "no restart needed\n",
+              asset::CategoryService::kDefaultRecheckSeconds, asset::CategoryService::kDefaultRecheckSeconds);
   return 0;
 }
 

@@ -194,6 +194,8 @@ const std::vector<Key>& Keys() {
        }},
       SectionIntKey("assess.appeal_days", &Config::assess_runs, &AssessRunConfig::appeal_days, 0, 365),
       SectionIntKey("assess.score_threads", &Config::assess_runs, &AssessRunConfig::score_threads, 1, 64),
+      SectionIntKey("asset.category_recheck_seconds", &Config::asset, &AssetConfig::category_recheck_seconds, 0,
+                    3600),
       {"asset.depreciation_start",
        [](Config& c, std::string_view v) -> Result<void> {
          if (v != "same_month" && v != "next_month")

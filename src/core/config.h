@@ -32,6 +32,9 @@ struct AssetConfig {
   // When straight-line depreciation starts: "same_month" (当月, the month of
   // acquisition) or "next_month".
   std::string depreciation_start = "same_month";
+  // How long a process uses its cached category table before checking whether
+  // another process (`minsheng categories import`) changed it; 0 = every use.
+  int category_recheck_seconds = 5;
 };
 
 // Inputs from people for assessments (issue 4, docs/assessment-inputs.md).

@@ -70,7 +70,8 @@ const std::vector<ImportColumn>& Columns() {
        "年限平均法、工作量法、不计提；不填按分类", "年限平均法, 工作量法 or 不计提; default by category"},
       {{"life_months", {"使用年限（月）", "折旧年限（月）", "使用月数"}, {"Useful life (months)", "Life months"},
         false},
-       Kind::kInteger, "72", "不填按分类最低年限；不得低于最低年限", "default and minimum by category"},
+       Kind::kInteger, "72", "不填按分类最低年限；不得低于最低年限（房屋按建筑结构）",
+       "default and minimum by category (buildings: by structure)"},
       {{"certificate_no", {"权属证号", "产权证号"}, {"Certificate number"}, false}, Kind::kText, "", "", ""},
       {{"project_ref", {"项目编号", "所属项目"}, {"Project"}, false}, Kind::kText, "", "", ""},
       {{"ext.area_m2", {"面积（平方米）", "建筑面积", "面积"}, {"Area (m2)", "Area"}, false}, Kind::kDecimal, "",
@@ -442,6 +443,8 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
     }
     return result;  // tx rolls back: not even the directory additions stay
   }
+  // The file needs one asset number a row: a dry run says so too.
+  MS_TRY(services.assets.CheckSerialsLeft(*tx, options.org_id, static_cast<int64_t>(rows.size())));
   if (options.dry_run) return result;
 
   // 5. Write in chunks inside the same transaction, as one bulk insert

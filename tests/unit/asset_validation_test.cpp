@@ -133,6 +133,136 @@ TEST_F(ValidateInputTest, CategoriesAreLookedUpOncePerCode) {
   EXPECT_EQ(lookups_, 1);
 }
 
+// Buildings: the structure (ext.structure) decides the minimum life when the
+// category's class follows it. Lives as in DOMAIN.md: steel and reinforced
+// concrete 50 years, brick-concrete and brick-wood 30, simple 8.
+class BuildingLifeTest : public ::testing::Test {
+ protected:
+  static Category Building(std::string code, std::string cls, int min_months) {
+    Category c = Leaf(std::move(code), CardGroup::kBuilding, min_months, std::nullopt, true);
+    c.depreciation_class = std::move(cls);
+    return c;
+  }
+
+  BuildingLifeTest()
+      : ctx_(
+            7, MakeDate(2026, 11, 22),
+            [](std::string_view code) -> std::optional<Category> {
+              if (code == "A01010206") return Building("A01010206", "building_concrete", 600);  // 教育用房
+              if (code == "A01010400") return Building("A01010400", "building_simple", 96);     // 简易房
+              if (code == "A01020500") return Building("A01020500", "structure", 96);           // 井 (构筑物)
+              return std::nullopt;
+            },
+            [this](std::string_view code) -> std::optional<DepreciationClass> {
+              ++class_lookups_;
+              if (code == "building_steel") return DepreciationClass{"building_steel", "钢结构", 50, {}, true};
+              if (code == "building_concrete") return DepreciationClass{"building_concrete", "钢混", 50, {}, true};
+              if (code == "building_brick_concrete") return DepreciationClass{"building_brick_concrete", "砖混", 30, {}, true};
+              if (code == "building_brick_wood") return DepreciationClass{"building_brick_wood", "砖木", 30, {}, true};
+              if (code == "building_simple") return DepreciationClass{"building_simple", "简易房", 8, {}, true};
+              return std::nullopt;
+            }) {
+    ctx_.locations = {31};
+  }
+
+  static CardInput School(std::optional<std::string> structure, std::optional<int> life,
+                          std::string category = "A01010206") {
+    CardInput in;
+    in.name = "教学楼";
+    in.category_code = std::move(category);
+    in.subject_code = "1601";
+    in.acquisition_method = "建设";
+    in.funding_source = "财政拨款";
+    in.acquired_on = MakeDate(2020, 9, 1);
+    in.original_value = Fen{360'000'000};
+    in.unit_of_measure = "栋";
+    in.location_id = 31;
+    in.life_months = life;
+    if (structure) {
+      CardExt ext;
+      ext.structure = std::move(structure);
+      in.ext = ext;
+    }
+    return in;
+  }
+
+  std::vector<FieldError> Errors(const CardInput& in) { return AssetService::ValidateInput(in, ctx_); }
+
+  int class_lookups_ = 0;
+  ValidationContext ctx_;
+};
+
+TEST_F(BuildingLifeTest, BrickBuildingsMayHaveThirtyYears) {
+  // The category's class alone (50 years) would refuse 360 months.
+  EXPECT_TRUE(Errors(School("砖混", 360)).empty());
+  EXPECT_TRUE(Errors(School("砖木", 360)).empty());
+  EXPECT_TRUE(Errors(School("钢结构", 600)).empty());
+  EXPECT_TRUE(Errors(School("简易", 96)).empty());
+  EXPECT_TRUE(Errors(School("砖混", std::nullopt)).empty());  // the default is the structure's minimum
+}
+
+TEST_F(BuildingLifeTest, BelowTheStructuresMinimumNamesTheStructure) {
+  struct Case {
+    const char* structure;
+    int life;
+    const char* zh_years;
+    const char* en_years;
+  };
+  for (const Case& c : {Case{"砖混", 359, "30 年", "30 years"}, Case{"砖木", 300, "30 年", "30 years"},
+                        Case{"钢筋混凝土", 360, "50 年", "50 years"}, Case{"钢结构", 599, "50 年", "50 years"},
+                        Case{"简易", 95, "8 年", "8 years"}}) {
+    const auto errors = Errors(School(c.structure, c.life));
+    ASSERT_EQ(errors.size(), 1u) << c.structure;
+    EXPECT_EQ(errors[0].field, "life_months");
+    EXPECT_EQ(errors[0].code, "below_minimum");
+    EXPECT_EQ(errors[0].zh, std::string("使用年限不得低于结构为「") + c.structure + "」的房屋的最低年限 " + c.zh_years);
+    EXPECT_EQ(errors[0].en, std::string("must not be below the minimum of ") + c.en_years +
+                                " for a building of structure " + c.structure);
+  }
+}
+
+TEST_F(BuildingLifeTest, WithoutAStructureClassTheCategoryDecides) {
+  // No structure, 其他, or an unknown one (itself an ext.structure error).
+  for (const auto& structure : {std::optional<std::string>(), std::optional<std::string>("其他")}) {
+    const auto errors = Errors(School(structure, 360));
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].code, "below_minimum");
+    EXPECT_EQ(errors[0].zh, "使用年限不得低于该类资产的最低年限 50 年");
+    EXPECT_EQ(errors[0].en, "must not be below the minimum of 50 years for this category");
+  }
+  std::set<std::string> codes;
+  for (const auto& e : Errors(School("茅草", 360))) codes.insert(e.field + "/" + e.code);
+  EXPECT_EQ(codes, (std::set<std::string>{"ext.structure/invalid", "life_months/below_minimum"}));
+}
+
+TEST_F(BuildingLifeTest, ClassesThatSayWhatTheThingIsKeepTheirMinimum) {
+  // A well (构筑物) and a simple building keep 8 years even when made of concrete.
+  EXPECT_TRUE(Errors(School("钢筋混凝土", 96, "A01020500")).empty());
+  EXPECT_TRUE(Errors(School("钢结构", 96, "A01010400")).empty());
+  const auto errors = Errors(School("砖混", 95, "A01020500"));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].zh, "使用年限不得低于该类资产的最低年限 8 年");
+}
+
+TEST_F(BuildingLifeTest, ClassesAreLookedUpOncePerCode) {
+  for (int i = 0; i < 5; ++i) {
+    Errors(School("砖混", 360));
+    Errors(School("钢结构", 600));
+  }
+  EXPECT_EQ(class_lookups_, 2);
+}
+
+TEST_F(BuildingLifeTest, AContextWithoutClassesUsesTheCategory) {
+  ValidationContext bare(7, MakeDate(2026, 11, 22), [](std::string_view code) -> std::optional<Category> {
+    if (code == "A01010206") return Building("A01010206", "building_concrete", 600);
+    return std::nullopt;
+  });
+  bare.locations = {31};
+  const auto errors = AssetService::ValidateInput(School("砖混", 360), bare);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].code, "below_minimum");
+}
+
 TEST(AssetConfigTest, DepreciationStartKey) {
   Config c;
   EXPECT_EQ(c.asset.depreciation_start, "same_month");
@@ -141,6 +271,21 @@ TEST(AssetConfigTest, DepreciationStartKey) {
   auto bad = SetConfigValue(c, "asset.depreciation_start", "later");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().en.find("asset.depreciation_start"), std::string::npos);
+}
+
+TEST(AssetConfigTest, CategoryRecheckKey) {
+  Config c;
+  EXPECT_EQ(c.asset.category_recheck_seconds, 5);
+  EXPECT_TRUE(SetConfigValue(c, "asset.category_recheck_seconds", "0").ok());
+  EXPECT_EQ(c.asset.category_recheck_seconds, 0);
+  EXPECT_TRUE(SetConfigValue(c, "asset.category_recheck_seconds", "3600").ok());
+  EXPECT_EQ(c.asset.category_recheck_seconds, 3600);
+  for (const char* bad : {"-1", "3601", "5s", ""}) {
+    auto r = SetConfigValue(c, "asset.category_recheck_seconds", bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().en.find("asset.category_recheck_seconds"), std::string::npos);
+  }
+  EXPECT_EQ(c.asset.category_recheck_seconds, 3600);
 }
 
 TEST(AssetVocabularyTest, SortKeysRoundTrip) {

@@ -2,11 +2,13 @@
 // the CSV parsing and validation of category files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
 
 #include "asset/category.h"
+#include "asset/model.h"
 
 namespace minsheng::asset {
 namespace {
@@ -198,6 +200,40 @@ TEST(CategoryCodeTest, BuildingStructureChoosesTheClass) {
   EXPECT_EQ(BuildingClassForStructure("简易"), "building_simple");
   EXPECT_EQ(BuildingClassForStructure("building_steel"), "building_steel");
   EXPECT_FALSE(BuildingClassForStructure("其他").has_value());
+}
+
+TEST(CategoryCodeTest, PermanentBuildingClassesFollowTheStructure) {
+  for (const char* cls : {"building_steel", "building_concrete", "building_brick_concrete", "building_brick_wood"})
+    EXPECT_TRUE(ClassFollowsStructure(cls)) << cls;
+  for (const char* cls : {"building_simple", "building_fixtures", "structure", "computer", "land", ""})
+    EXPECT_FALSE(ClassFollowsStructure(cls)) << cls;
+}
+
+TEST(CategoryCodeTest, EveryCardStructureHasAShippedClass) {
+  // The structures a card may name (BuildingStructures) and their minimum
+  // lives in the shipped table; 其他 keeps the category's class.
+  auto classes = ParseClassesCsv(ShippedClassesCsv());
+  ASSERT_TRUE(classes.ok());
+  const std::map<std::string, int> expected = {
+      {"钢结构", 50}, {"钢筋混凝土", 50}, {"砖混", 30}, {"砖木", 30}, {"简易", 8}};
+  for (const auto& s : BuildingStructures()) {
+    const auto cls = BuildingClassForStructure(s);
+    if (s == "其他") {
+      EXPECT_FALSE(cls.has_value());
+      continue;
+    }
+    ASSERT_TRUE(cls.has_value()) << s;
+    const auto it = std::find_if(classes->begin(), classes->end(), [&](const auto& c) { return c.code == *cls; });
+    ASSERT_NE(it, classes->end()) << *cls;
+    EXPECT_EQ(it->min_years, expected.at(s)) << s;
+  }
+  // The shipped house categories (教育用房 …) carry a class that follows the structure.
+  auto categories = ParseCategoriesCsv(ShippedCategoriesCsv(), *classes);
+  ASSERT_TRUE(categories.ok());
+  const auto school = std::find_if(categories->begin(), categories->end(),
+                                   [](const auto& c) { return c.code == "A01010206"; });
+  ASSERT_NE(school, categories->end());
+  EXPECT_TRUE(ClassFollowsStructure(school->depreciation_class.value_or("")));
 }
 
 // ---- parsing and validation of a category file --------------------------

@@ -1,0 +1,248 @@
+// A running server and the command line share one database: two App
+// instances on the same database (file or server), one playing `minsheng
+// serve`, the other `minsheng categories import` / `minsheng import assets`.
+// The server must see what the command line wrote without a restart: the
+// category table (cached, reloaded by generation) and a new unit's
+// directories, cards and rollups (not cached). Both engines.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <string>
+
+#include "app/app.h"
+#include "core/crypto.h"
+#include "core/time.h"
+#include "engine_fixture.h"
+#include "exchange/asset_import.h"
+
+namespace minsheng::testing {
+namespace {
+
+constexpr const char* kNewCode = "A02010106";  // not in the shipped table
+constexpr const char* kPassword = "Test-Pass-2026";
+
+class AssetCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    InitCrypto();
+    SetClockForTesting(*ParseTime("2026-11-22T04:00:00Z"));  // 12:00 in Shanghai
+    url_ = CreateTestDatabaseUrl();
+    ASSERT_FALSE(url_.empty());
+  }
+  void TearDown() override { SetClockForTesting(std::nullopt); }
+
+  std::unique_ptr<App> Open(int recheck_seconds) {
+    Config config;
+    config.db = url_;
+    config.db_pool = 2;
+    config.security.argon2_ops = 1;
+    config.security.argon2_mem_kib = 8;
+    config.asset.category_recheck_seconds = recheck_seconds;
+    auto app = App::Open(config);
+    EXPECT_TRUE(app.ok()) << (app.ok() ? "" : app.error().en + " " + app.error().log_detail);
+    return app.ok() ? std::move(app).value() : nullptr;
+  }
+
+  // The shipped category table plus one leaf under 计算机, as an official file.
+  static std::string TableWithNewCategory() {
+    return std::string(asset::ShippedCategoriesCsv()) + kNewCode + ",一体式计算机,A02010100,4,1,computer,equipment,official\n";
+  }
+
+  const auth::Caller cli_{&CliPrincipal(), "req-cli", "local"};
+  std::string url_;
+};
+
+TEST_F(AssetCacheTest, ACategoryImportedByAnotherProcessIsSeenWithoutRestart) {
+  auto server = Open(60);   // checks the generation at most once a minute
+  auto eager = Open(0);     // checks it before every use
+  auto command = Open(60);  // the command line
+  ASSERT_TRUE(server && eager && command);
+  // Both servers have loaded the table; the new code is unknown.
+  ASSERT_EQ(server->categories->Get(kNewCode).error().kind, ErrorCode::kNotFound);
+  ASSERT_EQ(eager->categories->Get(kNewCode).error().kind, ErrorCode::kNotFound);
+  ASSERT_TRUE(server->categories->Get("A02010105").ok());
+
+  auto imported = command->categories->Import(cli_, TableWithNewCategory());
+  ASSERT_TRUE(imported.ok()) << imported.error().en;
+  EXPECT_EQ(imported->added, 1);
+  ASSERT_TRUE(command->categories->Get(kNewCode).ok());  // the importing process at once
+
+  // The eager server sees it at once; the other within its interval.
+  auto seen = eager->categories->Get(kNewCode);
+  ASSERT_TRUE(seen.ok()) << seen.error().en;
+  EXPECT_EQ(seen->name, "一体式计算机");
+  EXPECT_EQ(seen->min_life_months, 72);  // computer: 6 years
+  EXPECT_EQ(server->categories->Get(kNewCode).error().kind, ErrorCode::kNotFound);
+  AdvanceClockForTesting(59);
+  EXPECT_EQ(server->categories->Get(kNewCode).error().kind, ErrorCode::kNotFound);
+  AdvanceClockForTesting(1);
+  seen = server->categories->Get(kNewCode);
+  ASSERT_TRUE(seen.ok()) << seen.error().en;
+  EXPECT_EQ(seen->source, "official");
+  auto children = server->categories->List(std::string("A02010100"), std::nullopt, 50);
+  ASSERT_TRUE(children.ok());
+  std::set<std::string> codes;
+  for (const auto& c : *children) codes.insert(c.code);
+  EXPECT_TRUE(codes.contains(kNewCode));
+
+  // And the server registers a card in it.
+  auto county = server->orgs->Create(
+      cli_, {std::nullopt, "CACHE-C", "缓存县", org::Level::kRegion, "county", "admin", std::nullopt});
+  ASSERT_TRUE(county.ok()) << county.error().en;
+  auto unit = server->orgs->Create(cli_, {county->id, "CACHE-U1", "缓存测试学校", org::Level::kUnit, std::nullopt,
+                                          "institution", std::nullopt});
+  ASSERT_TRUE(unit.ok()) << unit.error().en;
+  asset::DirectoryInput room;
+  room.name = "教学楼/1层/101";
+  auto location = server->directories->CreateLocation(cli_, unit->id, room);
+  ASSERT_TRUE(location.ok()) << location.error().en;
+  asset::CardInput in;
+  in.name = "一体机";
+  in.category_code = kNewCode;
+  in.subject_code = "1601";
+  in.acquisition_method = "购置";
+  in.funding_source = "财政拨款";
+  in.acquired_on = MakeDate(2026, 3, 1);
+  in.original_value = Fen{560000};
+  in.unit_of_measure = "台";
+  in.location_id = location->id;
+  auto card = server->assets->Register(cli_, unit->id, in);
+  ASSERT_TRUE(card.ok()) << card.error().en << (card.error().fields.empty() ? "" : " " + card.error().fields[0].en);
+  EXPECT_EQ(card->life_months, 72);
+
+  // Nothing changed since: the check reads the generation and keeps the table.
+  AdvanceClockForTesting(60);
+  EXPECT_TRUE(server->categories->Get(kNewCode).ok());
+}
+
+TEST_F(AssetCacheTest, WhenTheGenerationCannotBeReadTheCachedTableIsKept) {
+  auto server = Open(0);
+  ASSERT_TRUE(server);
+  ASSERT_TRUE(server->categories->Get("A02010105").ok());
+  {
+    auto tx = server->db->Write();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->ExecScript("DROP TABLE cache_generations").ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto cat = server->categories->Get("A02010105");
+  ASSERT_TRUE(cat.ok()) << cat.error().en;
+  EXPECT_EQ(cat->name, "台式计算机");
+  // A process without a table yet has nothing to fall back on.
+  asset::CategoryService fresh(*server->db, 0);
+  EXPECT_FALSE(fresh.Get("A02010105").ok());
+}
+
+TEST_F(AssetCacheTest, CheckingTheGenerationOnEveryUseIsCheap) {
+  // Figures for docs/categories.md: a lookup against a cached table, with and
+  // without the generation read (one primary-key SELECT on a pooled
+  // connection). Printed, and only loosely bounded so a slow machine passes.
+  auto cached = Open(3600);
+  auto eager = Open(0);
+  ASSERT_TRUE(cached && eager);
+  constexpr int kLookups = 2000;
+  auto time = [&](App& app) {
+    EXPECT_TRUE(app.categories->Get("A02010105").ok());  // loaded
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < kLookups; ++i) {
+      if (!app.categories->Get("A02010105").ok()) ADD_FAILURE();
+    }
+    return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / kLookups;
+  };
+  const double cached_us = time(*cached);
+  const double eager_us = time(*eager);
+  std::printf("category lookup on %s: cached %.2f µs, with the generation read %.2f µs\n",
+              TestEngine() == db::Engine::kPostgres ? "PostgreSQL" : "SQLite", cached_us, eager_us);
+  EXPECT_LT(eager_us, 5000.0);
+}
+
+TEST_F(AssetCacheTest, AnAssetImportByTheCommandLineIsSeenByTheServer) {
+  auto server = Open(asset::CategoryService::kDefaultRecheckSeconds);
+  auto command = Open(asset::CategoryService::kDefaultRecheckSeconds);
+  ASSERT_TRUE(server && command);
+  auto county = server->orgs->Create(
+      cli_, {std::nullopt, "CACHE-C", "缓存县", org::Level::kRegion, "county", "admin", std::nullopt});
+  ASSERT_TRUE(county.ok()) << county.error().en;
+  auth::NewUser u;
+  u.username = "county_finance";
+  u.display_name = "县财政";
+  u.org_id = county->id;
+  u.password = kPassword;
+  u.must_change_password = false;
+  u.roles = {{std::string(auth::RoleName(auth::Role::kFinanceOfficer)), county->id}};
+  ASSERT_TRUE(server->users->Create(cli_, u).ok());
+  auto session = server->auth->Login({"county_finance", kPassword, std::nullopt, "127.0.0.1", "gtest", "req-login"});
+  ASSERT_TRUE(session.ok()) << session.error().en;
+  const auth::Principal& finance = *session->state.principal;
+
+  // The server has answered before the import (statements prepared, pages read).
+  auto before = server->assets->Statistics(finance, {county->id, {asset::StatsDimension::kOrg}});
+  ASSERT_TRUE(before.ok()) << before.error().en;
+  EXPECT_EQ(before->total_count, 0);
+
+  // The command line: a new unit (`minsheng orgs create`), then its ledger
+  // (`minsheng import assets`) naming departments, people and rooms it lacks.
+  auto unit = command->orgs->Create(cli_, {county->id, "CACHE-U2", "缓存中学", org::Level::kUnit, std::nullopt,
+                                           "institution", std::nullopt});
+  ASSERT_TRUE(unit.ok()) << unit.error().en;
+  std::string csv =
+      "资产名称,资产分类代码,会计科目,取得方式,经费来源,取得日期,原值（元）,计量单位,使用部门,使用人,存放地点\n";
+  for (int i = 0; i < 30; ++i) {
+    csv += "投影仪 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,1000.50,台," +
+           (i % 2 ? "教务处" : "总务处") + "," + (i % 3 ? "陈一" : "林二") + ",实验楼/2层/20" + std::to_string(i % 5) +
+           "\n";
+  }
+  exchange::AssetImportOptions o;
+  o.org_id = unit->id;
+  o.batch_id = "cli-cache";
+  auto r = exchange::ImportAssets({*command->db, *command->assets, *command->directories}, cli_, csv, o);
+  ASSERT_TRUE(r.ok()) << r.error().en;
+  ASSERT_EQ(r->imported, 30) << (r->errors.empty() ? "" : r->errors[0].message_en);
+
+  // The server: the unit, its directories, its cards (list, search, by
+  // number) and the rollups of the county.
+  auto seen_unit = server->orgs->Get(finance, unit->id);
+  ASSERT_TRUE(seen_unit.ok()) << seen_unit.error().en;
+  auto names = [](const auto& list) {
+    std::set<std::string> out;
+    for (const auto& e : list) out.insert(e.name);
+    return out;
+  };
+  auto departments = server->directories->ListDepartments(finance, unit->id, {});
+  ASSERT_TRUE(departments.ok()) << departments.error().en;
+  EXPECT_EQ(names(*departments), (std::set<std::string>{"教务处", "总务处"}));
+  auto staff = server->directories->ListStaff(finance, unit->id, {});
+  ASSERT_TRUE(staff.ok());
+  EXPECT_EQ(names(*staff), (std::set<std::string>{"陈一", "林二"}));
+  auto locations = server->directories->ListLocations(finance, unit->id, {});
+  ASSERT_TRUE(locations.ok());
+  EXPECT_EQ(locations->size(), 5u);
+
+  asset::CardFilter all;
+  all.org_id = county->id;
+  auto page = server->assets->List(finance, all);
+  ASSERT_TRUE(page.ok()) << page.error().en;
+  EXPECT_EQ(page->total, 30);
+  asset::CardFilter text;
+  text.org_id = unit->id;
+  text.q = "投影仪 1";  // 1 and 10–19
+  page = server->assets->List(finance, text);
+  ASSERT_TRUE(page.ok()) << page.error().en;
+  EXPECT_EQ(page->total, 11);
+  auto card = server->assets->Get(finance, r->first_number);
+  ASSERT_TRUE(card.ok()) << card.error().en;
+  EXPECT_EQ(card->name, "投影仪 0");
+  EXPECT_EQ(card->org_name, "缓存中学");
+
+  auto stats = server->assets->Statistics(finance, {county->id, {asset::StatsDimension::kOrg}});
+  ASSERT_TRUE(stats.ok()) << stats.error().en;
+  EXPECT_EQ(stats->total_count, 30);
+  EXPECT_EQ(stats->total_value.value, 30 * 100050);
+  ASSERT_EQ(stats->rows.size(), 1u);
+  EXPECT_EQ(stats->rows[0].org_id, unit->id);
+  EXPECT_EQ(stats->rows[0].count, 30);
+}
+
+}  // namespace
+}  // namespace minsheng::testing
