@@ -7,10 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <memory>
-#include <sstream>
 #include <system_error>
 
 #include "asset/routes.h"
@@ -319,14 +317,6 @@ Result<std::shared_ptr<http::BodyStream>> XlsxExportBody(asset::AssetService& as
   return http::FileBody(path, true);
 }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InternalError("cannot open report " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 }  // namespace
 
 std::string AttachmentDisposition(std::string_view filename) {
@@ -422,9 +412,11 @@ void RegisterExchangeRoutes(http::Router& router, const auth::Guard& guard, cons
       if (!job.ok()) return http::Problem(job.error(), ctx.req);
       for (const auto& path : job->report_files) {
         if (!path.ends_with(ext)) continue;
-        auto body = ReadWholeFile(path);
+        // Sent from the file (the open descriptor keeps it readable even if
+        // the job expires meanwhile and removes it).
+        auto body = http::FileBody(path, false);
         if (!body.ok()) return http::Problem(body.error(), ctx.req);
-        return FileResponse(std::move(body).value(), format, "导入错误报告-" + job->id.substr(0, 8) + ext);
+        return StreamResponse(std::move(body).value(), format, "导入错误报告-" + job->id.substr(0, 8) + ext);
       }
       return http::Problem(NotFoundError("错误报告", "Error report"), ctx.req);
     }));
