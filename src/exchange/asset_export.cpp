@@ -114,6 +114,7 @@ Result<bool> AssetExportReader::WritePage(TableWriter& writer) {
     return false;
   }
   filter_.cursor = std::move(page_.next_cursor);
+  page_ = {};  // the merged page's capacity (units × page cards) goes too
   MS_ASSIGN_OR_RETURN(page_, assets_.List(who_, filter_));
   return true;
 }

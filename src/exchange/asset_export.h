@@ -26,9 +26,19 @@ namespace minsheng::exchange {
 
 std::vector<OutputColumn> AssetExportColumns();
 
+// Cards per List call. AssetService::List merges the pages of each owning
+// unit of a subtree (up to 64 units, limit + 1 cards each), so one call
+// holds up to 64 × (page + 1) cards at once, while the cards read in all
+// are the same whatever the page size. An HTTP export's pages run on
+// whichever pool thread is free and glibc keeps freed memory in per-thread
+// arenas, so that transient is paid once per thread: a small page keeps an
+// export's memory small for a modest cost in time (measured in
+// bench/RESULTS.md, "Issue 3 — streamed export").
+inline constexpr int kExportPageSize = 100;
+
 struct AssetExportOptions {
   std::optional<Date> value_at;  // depreciation date; default today (Shanghai)
-  int page_size = 1000;
+  int page_size = kExportPageSize;
   // Rows written of total (total may be a lower bound for huge lists).
   std::function<void(int64_t done, int64_t total)> on_progress;
 };

@@ -237,7 +237,7 @@ std::string JobJson(const JobSnapshot& j, const http::Request& req) {
 }
 
 // A CSV export as an HTTP body: the BOM, header and first page go out at
-// once, then one page (AssetExportReader's 1,000 cards) per piece, read on
+// once, then one page (kExportPageSize cards) per piece, read on
 // the blocking pool only when the client has taken the previous one.
 class CsvExportBody final : public http::BodyStream {
  public:

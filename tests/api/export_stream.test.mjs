@@ -1,5 +1,5 @@
 // GET /api/v1/exports/assets streamed (issue 3): the whole demo county
-// (thousands of cards, several 1,000-card pages) as CSV — chunked, every card
+// (thousands of cards, many 100-card pages) as CSV — chunked, every card
 // once, in number order, the count in X-Total-Count — and as XLSX, parsed here
 // without LibreOffice (tests/api/lib.mjs unzips it) with one row per card and
 // the CSV's cells; the XLSX's scratch file is gone once it is sent; HEAD and
@@ -61,7 +61,7 @@ function dataRows(text) {
 
 describe('streamed asset export', () => {
   test('CSV of the whole county: chunked, every card once in number order, the count', async () => {
-    assert.ok(total > 3000, `the demo county should span several 1,000-card pages, has ${total}`)
+    assert.ok(total > 3000, `the demo county should span many 100-card pages, has ${total}`)
     const r = await download(c.assets, `${PATH}?format=csv`)
     assert.equal(r.status, 200, r.bytes.toString('utf8', 0, 400))
     assert.equal(r.headers['transfer-encoding'], 'chunked')
