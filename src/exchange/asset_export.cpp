@@ -47,73 +47,90 @@ std::vector<OutputColumn> AssetExportColumns() {
   };
 }
 
+Result<std::unique_ptr<AssetExportReader>> AssetExportReader::Open(asset::AssetService& assets,
+                                                                  const auth::Principal& who,
+                                                                  const asset::CardFilter& filter,
+                                                                  const AssetExportOptions& options) {
+  std::unique_ptr<AssetExportReader> r(new AssetExportReader(assets, who));
+  r->at_ = options.value_at.value_or(TodayInShanghai());
+  r->filter_ = filter;
+  r->filter_.cursor.reset();
+  r->filter_.limit = options.page_size;
+  MS_ASSIGN_OR_RETURN(r->page_, assets.List(who, r->filter_));
+  r->total_ = r->page_.total;
+  r->total_capped_ = r->page_.total_capped;
+  return r;
+}
+
+Result<bool> AssetExportReader::WritePage(TableWriter& writer) {
+  for (const auto& c : page_.items) {
+    const auto value = assets_.ValueAt(c, at_).depreciation;
+    const auto& e = c.ext;
+    row_ = {c.number,
+            c.org_name,
+            c.name,
+            c.category_code,
+            c.category_name,
+            c.subject_code,
+            c.acquisition_method,
+            c.funding_source,
+            FormatDate(c.acquired_on),
+            FormatDate(c.booked_on),
+            FormatYuan(c.original_value),
+            FormatYuan(value.accumulated),
+            FormatYuan(value.net),
+            std::to_string(c.quantity),
+            c.unit_of_measure,
+            Opt(c.usage_direction),
+            Opt(c.department_name),
+            Opt(c.custodian_name),
+            Opt(c.manager_name),
+            c.location_name,
+            Decimal(c.latitude),
+            Decimal(c.longitude),
+            Opt(c.brand),
+            Opt(c.model),
+            Opt(c.spec),
+            Opt(c.serial_no),
+            MethodZh(c.depreciation_method),
+            std::to_string(c.life_months),
+            std::string(asset::StateNameZh(c.state)),
+            c.value_status == "provisional" ? "暂估" : "已决算",
+            Opt(c.certificate_no),
+            Opt(c.project_ref),
+            Decimal(e.area_m2),
+            Opt(e.structure),
+            Opt(e.certificate),
+            Opt(e.plate),
+            Opt(e.vin),
+            Opt(e.engine_no),
+            Decimal(e.displacement_l),
+            Opt(e.land_class)};
+    MS_TRY(writer.AddRow(row_));
+    ++written_;
+  }
+  if (!page_.next_cursor) {
+    page_.items.clear();
+    return false;
+  }
+  filter_.cursor = std::move(page_.next_cursor);
+  page_ = {};  // the merged page's capacity (units × page cards) goes too
+  MS_ASSIGN_OR_RETURN(page_, assets_.List(who_, filter_));
+  return true;
+}
+
 Result<int64_t> ExportAssets(asset::AssetService& assets, const auth::Principal& who,
                              const asset::CardFilter& filter, FileFormat format, OutputTarget target,
                              const AssetExportOptions& options) {
-  const Date at = options.value_at.value_or(TodayInShanghai());
-  asset::CardFilter f = filter;
-  f.cursor.reset();
-  f.limit = options.page_size;
   // First page before opening the file: a bad filter or scope leaves no file.
-  MS_ASSIGN_OR_RETURN(asset::CardPage page, assets.List(who, f));
-  const int64_t total = page.total;
+  MS_ASSIGN_OR_RETURN(auto reader, AssetExportReader::Open(assets, who, filter, options));
   MS_ASSIGN_OR_RETURN(auto writer, OpenTableWriter(format, std::move(target), AssetExportColumns(), "资产清单"));
-  int64_t written = 0;
-  std::vector<std::string> row;
-  for (;;) {
-    for (const auto& c : page.items) {
-      const auto value = assets.ValueAt(c, at).depreciation;
-      const auto& e = c.ext;
-      row = {c.number,
-             c.org_name,
-             c.name,
-             c.category_code,
-             c.category_name,
-             c.subject_code,
-             c.acquisition_method,
-             c.funding_source,
-             FormatDate(c.acquired_on),
-             FormatDate(c.booked_on),
-             FormatYuan(c.original_value),
-             FormatYuan(value.accumulated),
-             FormatYuan(value.net),
-             std::to_string(c.quantity),
-             c.unit_of_measure,
-             Opt(c.usage_direction),
-             Opt(c.department_name),
-             Opt(c.custodian_name),
-             Opt(c.manager_name),
-             c.location_name,
-             Decimal(c.latitude),
-             Decimal(c.longitude),
-             Opt(c.brand),
-             Opt(c.model),
-             Opt(c.spec),
-             Opt(c.serial_no),
-             MethodZh(c.depreciation_method),
-             std::to_string(c.life_months),
-             std::string(asset::StateNameZh(c.state)),
-             c.value_status == "provisional" ? "暂估" : "已决算",
-             Opt(c.certificate_no),
-             Opt(c.project_ref),
-             Decimal(e.area_m2),
-             Opt(e.structure),
-             Opt(e.certificate),
-             Opt(e.plate),
-             Opt(e.vin),
-             Opt(e.engine_no),
-             Decimal(e.displacement_l),
-             Opt(e.land_class)};
-      MS_TRY(writer->AddRow(row));
-      ++written;
-    }
-    if (options.on_progress) options.on_progress(written, std::max(total, written));
-    if (!page.next_cursor) break;
-    f.cursor = page.next_cursor;
-    MS_ASSIGN_OR_RETURN(page, assets.List(who, f));
+  for (bool more = true; more;) {
+    MS_ASSIGN_OR_RETURN(more, reader->WritePage(*writer));
+    if (options.on_progress) options.on_progress(reader->written(), std::max(reader->total(), reader->written()));
   }
   MS_TRY(writer->Finish());
-  return written;
+  return reader->written();
 }
 
 std::string AssetExportFileName(FileFormat format, Date day) {

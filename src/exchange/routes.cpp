@@ -3,11 +3,12 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <memory>
-#include <sstream>
 #include <system_error>
 
 #include "asset/routes.h"
@@ -71,6 +72,12 @@ std::optional<FileFormat> FormatParam(http::QueryReader& q) {
 
 Response FileResponse(std::string body, FileFormat format, std::string_view filename) {
   return Response::Text(200, std::move(body), std::string(ContentType(format)))
+      .WithHeader("Content-Disposition", AttachmentDisposition(filename))
+      .WithHeader("Cache-Control", "no-store");
+}
+
+Response StreamResponse(std::shared_ptr<http::BodyStream> body, FileFormat format, std::string_view filename) {
+  return Response::Stream(200, std::move(body), std::string(ContentType(format)))
       .WithHeader("Content-Disposition", AttachmentDisposition(filename))
       .WithHeader("Cache-Control", "no-store");
 }
@@ -229,12 +236,85 @@ std::string JobJson(const JobSnapshot& j, const http::Request& req) {
   return json::serialize(o);
 }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InternalError("cannot open report " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+// A CSV export as an HTTP body: the BOM, header and first page go out at
+// once, then one page (kExportPageSize cards) per piece, read on
+// the blocking pool only when the client has taken the previous one.
+class CsvExportBody final : public http::BodyStream {
+ public:
+  // Reads the first page: a bad filter or scope fails here, before the head.
+  static Result<std::shared_ptr<CsvExportBody>> Open(asset::AssetService& assets,
+                                                     std::shared_ptr<const auth::Principal> who,
+                                                     const asset::CardFilter& filter) {
+    std::shared_ptr<CsvExportBody> body(new CsvExportBody(std::move(who)));
+    MS_ASSIGN_OR_RETURN(body->reader_, AssetExportReader::Open(assets, *body->who_, filter));
+    MS_ASSIGN_OR_RETURN(body->writer_, OpenTableWriter(FileFormat::kCsv, OutputTarget::String(&body->buffer_),
+                                                       AssetExportColumns()));
+    return body;
+  }
+
+  Result<bool> Next(std::string& out) override {
+    out.clear();
+    if (done_) return false;
+    MS_ASSIGN_OR_RETURN(const bool more, reader_->WritePage(*writer_));
+    if (!more) {
+      MS_TRY(writer_->Finish());
+      done_ = true;
+    }
+    out.swap(buffer_);  // buffer_ keeps the old piece's capacity for the next
+    buffer_.clear();
+    return true;
+  }
+
+  const AssetExportReader& reader() const { return *reader_; }
+
+ private:
+  explicit CsvExportBody(std::shared_ptr<const auth::Principal> who) : who_(std::move(who)) {}
+
+  std::shared_ptr<const auth::Principal> who_;  // the reader refers to it
+  std::unique_ptr<AssetExportReader> reader_;
+  std::string buffer_;  // the writer appends here
+  std::unique_ptr<TableWriter> writer_;
+  bool done_ = false;
+};
+
+// A private scratch directory (0700) removed with whatever is left in it.
+class ScratchDir {
+ public:
+  ScratchDir() = default;
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ~ScratchDir() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  Result<void> Create() {
+    std::error_code ec;
+    const auto tmp = std::filesystem::temp_directory_path(ec);
+    if (ec) return InternalError("no temporary directory: " + ec.message());
+    std::string templ = (tmp / "minsheng-export-XXXXXX").string();
+    if (::mkdtemp(templ.data()) == nullptr) return InternalError("mkdtemp " + templ + ": " + std::strerror(errno));
+    path_ = std::move(templ);
+    return Ok();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// An XLSX export as an HTTP body: the workbook is written page by page
+// (libxlsxwriter's constant_memory mode) to a file in a private scratch
+// directory — a zip's central directory comes last and libxlsxwriter writes
+// only files — then sent from that file, unlinked once open. Memory stays
+// flat; the disk holds the file for the length of the download only.
+Result<std::shared_ptr<http::BodyStream>> XlsxExportBody(asset::AssetService& assets, const auth::Principal& who,
+                                                         const asset::CardFilter& filter, int64_t* rows) {
+  ScratchDir dir;
+  MS_TRY(dir.Create());
+  const std::string path = dir.path() + "/export.xlsx";
+  MS_ASSIGN_OR_RETURN(*rows, ExportAssets(assets, who, filter, FileFormat::kXlsx, OutputTarget::File(path)));
+  return http::FileBody(path, true);
 }
 
 }  // namespace
@@ -332,9 +412,11 @@ void RegisterExchangeRoutes(http::Router& router, const auth::Guard& guard, cons
       if (!job.ok()) return http::Problem(job.error(), ctx.req);
       for (const auto& path : job->report_files) {
         if (!path.ends_with(ext)) continue;
-        auto body = ReadWholeFile(path);
+        // Sent from the file (the open descriptor keeps it readable even if
+        // the job expires meanwhile and removes it).
+        auto body = http::FileBody(path, false);
         if (!body.ok()) return http::Problem(body.error(), ctx.req);
-        return FileResponse(std::move(body).value(), format, "导入错误报告-" + job->id.substr(0, 8) + ext);
+        return StreamResponse(std::move(body).value(), format, "导入错误报告-" + job->id.substr(0, 8) + ext);
       }
       return http::Problem(NotFoundError("错误报告", "Error report"), ctx.req);
     }));
@@ -346,11 +428,24 @@ void RegisterExchangeRoutes(http::Router& router, const auth::Guard& guard, cons
     if (auto done = q.Finish(); !done.ok()) return http::Problem(done.error(), ctx.req);
     auto filter = asset::ReadCardFilter(ctx.req);
     if (!filter.ok()) return http::Problem(filter.error(), ctx.req);
-    std::string body;
-    auto rows = ExportAssets(s.assets, ctx.who(), *filter, *format, OutputTarget::String(&body));
-    if (!rows.ok()) return http::Problem(rows.error(), ctx.req);
-    return FileResponse(std::move(body), *format, AssetExportFileName(*format, TodayInShanghai()))
-        .WithHeader("X-Total-Count", std::to_string(*rows));
+    // Streamed, never whole in memory: CSV as it is read, XLSX from a
+    // temporary file. Either way the first page is read here, on the
+    // blocking pool, so a bad filter is a problem response, not a broken download.
+    const std::string name = AssetExportFileName(*format, TodayInShanghai());
+    if (*format == FileFormat::kCsv) {
+      auto body = CsvExportBody::Open(s.assets, ctx.state.principal, *filter);
+      if (!body.ok()) return http::Problem(body.error(), ctx.req);
+      const AssetExportReader& reader = (*body)->reader();
+      auto response = StreamResponse(std::move(body).value(), *format, name);
+      // The count the list gave when the export started; rows written
+      // meanwhile may change it, and a capped count is no count.
+      if (!reader.total_capped()) response.WithHeader("X-Total-Count", std::to_string(reader.total()));
+      return response;
+    }
+    int64_t rows = 0;
+    auto body = XlsxExportBody(s.assets, ctx.who(), *filter, &rows);
+    if (!body.ok()) return http::Problem(body.error(), ctx.req);
+    return StreamResponse(std::move(body).value(), *format, name).WithHeader("X-Total-Count", std::to_string(rows));
   }));
 }
 

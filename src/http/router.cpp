@@ -3,9 +3,15 @@
 // Thread-safety: see router.h (Router is read-only once serving).
 #include "http/router.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
 #include <cassert>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <exception>
 #include <string>
 
@@ -194,6 +200,77 @@ Response Response::NoContent() {
   return r;
 }
 
+Response Response::Stream(int status, std::shared_ptr<BodyStream> stream, std::string content_type) {
+  Response r;
+  r.status = status;
+  r.stream = std::move(stream);
+  r.content_type = std::move(content_type);
+  return r;
+}
+
+namespace {
+
+constexpr size_t kFilePiece = 256 * 1024;
+
+class FileBodyStream final : public BodyStream {
+ public:
+  FileBodyStream(int fd, uint64_t size, std::string path) : fd_(fd), size_(size), path_(std::move(path)) {}
+  ~FileBodyStream() override { ::close(fd_); }
+  FileBodyStream(const FileBodyStream&) = delete;
+  FileBodyStream& operator=(const FileBodyStream&) = delete;
+
+  std::optional<uint64_t> size() const override { return size_; }
+
+  Result<bool> Next(std::string& out) override {
+    out.resize(kFilePiece);
+    for (;;) {
+      const ssize_t n = ::read(fd_, out.data(), out.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        out.clear();
+        return InternalError("read " + path_ + ": " + std::strerror(errno));
+      }
+      out.resize(static_cast<size_t>(n));
+      return n > 0;
+    }
+  }
+
+ private:
+  int fd_;
+  uint64_t size_;
+  std::string path_;  // for errors only (it may be unlinked)
+};
+
+}  // namespace
+
+Result<std::shared_ptr<BodyStream>> FileBody(const std::string& path, bool remove) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return InternalError("open " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const std::string why = std::strerror(errno);
+    ::close(fd);
+    return InternalError("fstat " + path + ": " + why);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return InternalError(path + " is not a regular file");
+  }
+  if (remove) ::unlink(path.c_str());
+  return std::shared_ptr<BodyStream>(
+      std::make_shared<FileBodyStream>(fd, static_cast<uint64_t>(st.st_size), path));
+}
+
+Result<std::string> DrainBody(BodyStream& stream) {
+  std::string all;
+  std::string piece;
+  for (;;) {
+    MS_ASSIGN_OR_RETURN(const bool more, stream.Next(piece));
+    if (!more) return all;
+    all += piece;
+  }
+}
+
 Response Response::Defer() {
   Response r;
   r.defer_to_blocking_pool = true;
@@ -288,7 +365,16 @@ Response Router::Handle(Request& request) const {
                                      std::string(MethodName(request.method)) + " " + request.path),
                        request);
   }
-  if (request.method == Method::kHead && !response.body.empty()) {
+  if (request.method == Method::kHead && response.stream) {
+    // HEAD of a streamed download: the head the GET would have had, no body
+    // (the handler has already done its checks and read its first page).
+    if (const auto size = response.stream->size()) {
+      response.WithHeader("Content-Length", std::to_string(*size));
+    } else {
+      response.WithHeader("Transfer-Encoding", "chunked");
+    }
+    response.stream.reset();
+  } else if (request.method == Method::kHead && !response.body.empty()) {
     // The server sends this length without a body (RFC 9110 §9.3.2).
     response.WithHeader("Content-Length", std::to_string(response.body.size()));
     response.body.clear();

@@ -8,8 +8,10 @@
 // read-only and Handle may run on many threads at once.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,11 +52,42 @@ struct Request {
   std::string_view Param(std::string_view name) const;  // path parameter
 };
 
+// A response body produced piece by piece, for downloads too large to hold
+// in memory (exports). The server calls Next on the blocking pool (it may
+// read the database or a file), sends each piece as it comes and asks for
+// the next once the client has taken it, so memory stays at one piece per
+// connection whatever the length. size() known: sent with Content-Length;
+// unknown: chunked (HTTP/1.1) or until the connection closes (HTTP/1.0).
+// An error from Next after the head is sent cannot become a problem
+// response: the server logs it and closes the connection without ending
+// the body, so the client sees an incomplete download, never a short file
+// that looks whole.
+// Thread-safety: Next is called by one thread at a time, never concurrently.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  virtual std::optional<uint64_t> size() const { return std::nullopt; }
+  // Replaces out with the next piece (which may be empty) and returns true,
+  // or returns false when the body is complete (out empty).
+  virtual Result<bool> Next(std::string& out) = 0;
+};
+
+// The body of a file, read in 256 KiB pieces; size() is the file's length
+// when opened. remove: unlink the file as soon as it is open (a temporary
+// file: the open descriptor keeps it readable, nothing is left behind even
+// if the server dies mid-download). Internal error when it cannot be opened.
+Result<std::shared_ptr<BodyStream>> FileBody(const std::string& path, bool remove);
+
+// Reads a whole stream into a string (tests, small bodies).
+Result<std::string> DrainBody(BodyStream& stream);
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body comes from here instead of `body` (which stays empty).
+  std::shared_ptr<BodyStream> stream;
   // Set by a non-blocking route that found it needs the blocking pool: the
   // server re-runs the request there (see RouteOptions::non_blocking).
   bool defer_to_blocking_pool = false;
@@ -63,6 +96,7 @@ struct Response {
   static Response Text(int status, std::string body, std::string content_type);
   static Response NoContent();
   static Response Defer();
+  static Response Stream(int status, std::shared_ptr<BodyStream> stream, std::string content_type);
   Response& WithHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;

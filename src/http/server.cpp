@@ -51,6 +51,7 @@
 #include <ctime>
 #include <mutex>
 #include <random>
+#include <span>
 #include <thread>
 #include <unordered_set>
 
@@ -183,6 +184,46 @@ auto HandleOnPool(asio::thread_pool& pool, const Router& router, Request& reques
       token);
 }
 
+// The next piece of a streamed body, read on the pool.
+struct Piece {
+  std::string data;
+  bool more = false;
+  std::optional<Error> error;
+};
+
+// Runs stream->Next on the pool (buffer: the previous piece, reused) and
+// completes on the awaiting coroutine's executor.
+template <typename Token>
+auto NextOnPool(asio::thread_pool& pool, std::shared_ptr<BodyStream> stream, std::string buffer,
+                Token&& token) {
+  return asio::async_initiate<Token, void(Piece)>(
+      [&pool, stream = std::move(stream), buffer = std::move(buffer)](auto handler) mutable {
+        auto home = asio::prefer(asio::get_associated_executor(handler),
+                                 asio::execution::outstanding_work.tracked);
+        asio::post(pool, [stream = std::move(stream), buffer = std::move(buffer),
+                          handler = std::move(handler), home = std::move(home)]() mutable {
+          Piece piece;
+          piece.data = std::move(buffer);
+          try {
+            auto next = stream->Next(piece.data);
+            if (next.ok()) {
+              piece.more = *next;
+            } else {
+              piece.error = std::move(next).error();
+            }
+          } catch (const std::exception& e) {
+            piece.error = InternalError(std::string("exception in a streamed body: ") + e.what());
+          } catch (...) {
+            piece.error = InternalError("non-standard exception in a streamed body");
+          }
+          asio::post(home, [handler = std::move(handler), piece = std::move(piece)]() mutable {
+            std::move(handler)(std::move(piece));
+          });
+        });
+      },
+      token);
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -217,6 +258,8 @@ struct Server::Impl {
   asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
   asio::awaitable<size_t> Send(beast::tcp_stream& stream, std::string& head, const Request& request,
                                Response response, unsigned version, bool keep_alive);
+  asio::awaitable<size_t> SendStream(beast::tcp_stream& stream, const std::string& head, const Request& request,
+                                     std::shared_ptr<BodyStream> body, unsigned version);
   static asio::awaitable<void> LingeringClose(beast::tcp_stream& stream);
   void LogAccess(const Request& request, std::string_view method, int status, size_t bytes,
                  Clock::time_point start) const;
@@ -482,7 +525,9 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
       }
     }
     int status = response.status;
-    const bool keep_alive = message.keep_alive() && !stopping_;
+    bool keep_alive = message.keep_alive() && !stopping_;
+    // HTTP/1.0 has no chunks: a body of unknown length ends when we close.
+    if (response.stream && !response.stream->size() && message.version() == 10) keep_alive = false;
     size_t bytes =
         co_await Send(stream, head, request, std::move(response), message.version(), keep_alive);
     LogAccess(request, message.method_string(), status, bytes, start);
@@ -520,9 +565,17 @@ asio::awaitable<size_t> Server::Impl::Send(beast::tcp_stream& stream, std::strin
   add("Server", "minsheng");
   if (!response.content_type.empty()) add_checked("Content-Type", response.content_type);
   std::string_view head_length;  // HEAD: the length the GET body would have had
+  bool head_chunked = false;     // HEAD: the GET body would have been chunked
   for (const auto& [name, value] : response.headers) {
     if (beast::iequals(name, "content-length")) {
       if (request.method == Method::kHead) head_length = value;
+      continue;
+    }
+    if (beast::iequals(name, "transfer-encoding")) {  // framing is ours, except HEAD's report
+      if (request.method == Method::kHead && beast::iequals(value, "chunked")) {
+        head_chunked = true;
+        add("Transfer-Encoding", "chunked");
+      }
       continue;
     }
     add_checked(name, value);
@@ -532,8 +585,18 @@ asio::awaitable<size_t> Server::Impl::Send(beast::tcp_stream& stream, std::strin
   add("X-Frame-Options", "DENY");
   add("Referrer-Policy", "same-origin");
   bool bodiless = status < 200 || status == 204 || status == 304;
+  std::shared_ptr<BodyStream> body_stream = std::move(response.stream);
   if (bodiless) {
     response.body.clear();
+    body_stream.reset();
+  } else if (body_stream) {
+    if (const auto size = body_stream->size()) {
+      fmt::format_to(std::back_inserter(head), "Content-Length: {}\r\n", *size);
+    } else if (version != 10) {
+      add("Transfer-Encoding", "chunked");
+    }  // HTTP/1.0: until the connection closes (Serve does not keep it alive)
+  } else if (head_chunked) {
+    // HEAD of a chunked download: no length to give.
   } else if (!head_length.empty()) {
     add("Content-Length", head_length);
   } else {
@@ -543,10 +606,75 @@ asio::awaitable<size_t> Server::Impl::Send(beast::tcp_stream& stream, std::strin
   if (version != 10 && !keep_alive) add("Connection", "close");
   head.append("\r\n");
 
+  if (body_stream) co_return co_await SendStream(stream, head, request, std::move(body_stream), version);
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
   stream.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
   auto [ec, n] = co_await asio::async_write(stream, buffers, kUseTuple);
   co_return ec ? std::string::npos : response.body.size();
+}
+
+// Writes the head, then the body piece by piece: each piece is read on the
+// pool and written before the next is asked for, so one piece per
+// connection is all the memory a download takes. A client that stops
+// reading for the idle timeout is dropped. Returns the body bytes sent, or
+// npos when writing or the stream failed (the caller then closes, leaving
+// the body visibly unfinished: no last chunk, or fewer bytes than declared).
+asio::awaitable<size_t> Server::Impl::SendStream(beast::tcp_stream& stream, const std::string& head,
+                                                 const Request& request,
+                                                 std::shared_ptr<BodyStream> body, unsigned version) {
+  const auto timeout = std::chrono::seconds(options_.idle_timeout_seconds);
+  stream.expires_after(timeout);
+  if (auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), kUseTuple); ec) {
+    co_return std::string::npos;
+  }
+  const std::optional<uint64_t> size = body->size();
+  const bool chunked = !size && version != 10;
+  uint64_t sent = 0;
+  std::string piece;
+  std::array<char, 24> frame{};
+  for (;;) {
+    Piece next = co_await NextOnPool(pool_, body, std::move(piece), asio::use_awaitable);
+    if (next.error) {
+      spdlog::error("http: streamed body of {} {} failed after {} bytes: {} {} (request_id={})",
+                    MethodName(request.method), request.path, sent, next.error->code,
+                    next.error->log_detail, request.request_id);
+      co_return std::string::npos;
+    }
+    if (!next.more) break;
+    piece = std::move(next.data);
+    if (piece.empty()) continue;
+    if (size && sent + piece.size() > *size) {
+      spdlog::error("http: streamed body of {} {} is longer than its {} bytes (request_id={})",
+                    MethodName(request.method), request.path, *size, request.request_id);
+      co_return std::string::npos;
+    }
+    std::array<asio::const_buffer, 3> buffers{};
+    size_t count = 0;
+    if (chunked) {
+      const auto end = fmt::format_to_n(frame.data(), frame.size(), "{:x}\r\n", piece.size()).out;
+      buffers[count++] = asio::buffer(frame.data(), static_cast<size_t>(end - frame.data()));
+    }
+    buffers[count++] = asio::buffer(piece);
+    if (chunked) buffers[count++] = asio::buffer(std::string_view("\r\n"));
+    stream.expires_after(timeout);
+    auto [ec, n] = co_await asio::async_write(stream, std::span(buffers.data(), count), kUseTuple);
+    if (ec) co_return std::string::npos;
+    sent += piece.size();
+  }
+  if (size && sent != *size) {
+    spdlog::error("http: streamed body of {} {} ended after {} of {} bytes (request_id={})",
+                  MethodName(request.method), request.path, sent, *size, request.request_id);
+    co_return std::string::npos;
+  }
+  if (chunked) {
+    stream.expires_after(timeout);
+    if (auto [ec, n] = co_await asio::async_write(stream, asio::buffer(std::string_view("0\r\n\r\n")),
+                                                  kUseTuple);
+        ec) {
+      co_return std::string::npos;
+    }
+  }
+  co_return static_cast<size_t>(sent);
 }
 
 asio::awaitable<void> Server::Impl::LingeringClose(beast::tcp_stream& stream) {

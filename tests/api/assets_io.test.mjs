@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Directory, auditSince, expectProblem, lastAuditId, startServer, uniq } from './lib.mjs'
+import { Directory, auditSince, expectProblem, lastAuditId, parseCsv, startServer, uniq } from './lib.mjs'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const HEADER = '资产名称,资产分类代码,会计科目,取得方式,经费来源,取得日期,原值（元）,计量单位,使用部门,使用人,存放地点'
@@ -66,27 +66,6 @@ async function importAndWait(client, orgId, body, opts) {
 
 async function total(client, orgId) {
   return (await client.json(`/api/v1/assets?org=${orgId}&limit=1`)).total
-}
-
-// RFC 4180 rows (the writer quotes as needed), BOM dropped.
-function parseCsv(text) {
-  const rows = []
-  let row = []
-  let cell = ''
-  let quoted = false
-  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++ } else if (ch === '"') quoted = false
-      else cell += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') { row.push(cell); cell = '' } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++
-      row.push(cell); rows.push(row); row = []; cell = ''
-    } else cell += ch
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row) }
-  return rows
 }
 
 describe('template', () => {

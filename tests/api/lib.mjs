@@ -15,6 +15,7 @@ import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { inflateRawSync } from 'node:zlib'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export const HERE = dirname(fileURLToPath(import.meta.url))
@@ -426,4 +427,102 @@ export async function finalizeAssessment(finance, { period, template, scopeOrgId
     if (r.status !== 200) throw new Error(`${step}: ${r.describe()}`)
   }
   return ''
+}
+
+// ------------------------------------------------------------ spreadsheets
+
+// RFC 4180 rows (the writer quotes as needed), BOM dropped.
+export function parseCsv(text) {
+  const rows = []
+  let row = []
+  let cell = ''
+  let quoted = false
+  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
+    const ch = text[i]
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++ } else if (ch === '"') quoted = false
+      else cell += ch
+    } else if (ch === '"') quoted = true
+    else if (ch === ',') { row.push(cell); cell = '' } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++
+      row.push(cell); rows.push(row); row = []; cell = ''
+    } else cell += ch
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row) }
+  return rows
+}
+
+// The entries of a zip file (stored or deflated), name → bytes, read through
+// the central directory as a spreadsheet program would. Throws on anything
+// that is not a complete zip (a truncated download has no central directory).
+export function unzip(buf) {
+  let eocd = -1
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break }
+  }
+  if (eocd < 0) throw new Error('not a zip: no end of central directory')
+  const count = buf.readUInt16LE(eocd + 10)
+  let p = buf.readUInt32LE(eocd + 16)
+  const out = new Map()
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`bad central directory entry at ${p}`)
+    const method = buf.readUInt16LE(p + 10)
+    const csize = buf.readUInt32LE(p + 20)
+    const usize = buf.readUInt32LE(p + 24)
+    const nameLen = buf.readUInt16LE(p + 28)
+    const extraLen = buf.readUInt16LE(p + 30)
+    const commentLen = buf.readUInt16LE(p + 32)
+    const local = buf.readUInt32LE(p + 42)
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLen)
+    if (buf.readUInt32LE(local) !== 0x04034b50) throw new Error(`bad local header of ${name}`)
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28)
+    const raw = buf.subarray(start, start + csize)
+    const data = method === 0 ? raw : method === 8 ? inflateRawSync(raw) : null
+    if (!data) throw new Error(`${name}: compression method ${method}`)
+    if (data.length !== usize) throw new Error(`${name}: ${data.length} bytes, expected ${usize}`)
+    out.set(name, data)
+    p += 46 + nameLen + extraLen + commentLen
+  }
+  return out
+}
+
+function xmlText(s) {
+  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, e) => {
+    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
+    return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e]
+  })
+}
+
+// The rows of an XLSX file's first sheet as arrays of cell texts (numbers as
+// written, e.g. "4500"; blank cells ''), without LibreOffice: shared and
+// inline strings, the cell's column from its reference.
+export function xlsxRows(buf, sheet = 'xl/worksheets/sheet1.xml') {
+  const files = unzip(buf)
+  const shared = []
+  const sst = files.get('xl/sharedStrings.xml')
+  if (sst) {
+    for (const si of sst.toString('utf8').matchAll(/<si>([\s\S]*?)<\/si>/g)) {
+      shared.push([...si[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => xmlText(t[1])).join(''))
+    }
+  }
+  const xml = files.get(sheet)
+  if (!xml) throw new Error(`no ${sheet} in the workbook`)
+  const rows = []
+  for (const row of xml.toString('utf8').matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)) {
+    const cells = []
+    for (const c of row[1].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+      let col = 0
+      for (const ch of c[1]) col = col * 26 + ch.charCodeAt(0) - 64
+      const type = /t="(\w+)"/.exec(c[2])?.[1]
+      const body = c[3] ?? ''
+      let value = ''
+      if (type === 's') value = shared[Number(/<v>(\d+)<\/v>/.exec(body)[1])]
+      else if (type === 'inlineStr') value = [...body.matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => xmlText(t[1])).join('')
+      else value = xmlText(/<v>([\s\S]*?)<\/v>/.exec(body)?.[1] ?? '')
+      while (cells.length < col - 1) cells.push('')
+      cells[col - 1] = value
+    }
+    rows.push(cells)
+  }
+  return rows
 }

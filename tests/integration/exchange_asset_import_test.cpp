@@ -304,6 +304,53 @@ TEST_F(ExchangeAssetImportTest, AnExportImportsAgain) {
   EXPECT_EQ(Cards(), 60);
 }
 
+// An export reads page by page and holds no connection between pages: a
+// card registered while it is under way (a write committed between two
+// pages) is written at its place in number order, every card exactly once;
+// the count stays the one of the first page.
+TEST_F(ExchangeAssetImportTest, AnExportReadsPageByPageWithAWriteInBetween) {
+  ASSERT_TRUE(Import(MakeLedger(30, 0).csv).ok());
+  exchange::AssetExportOptions options;
+  options.page_size = 7;
+  auto reader = exchange::AssetExportReader::Open(*assets_, Who(clerk_a_), {}, options);
+  ASSERT_TRUE(reader.ok()) << reader.error().en;
+  EXPECT_EQ((*reader)->total(), 30);
+  EXPECT_FALSE((*reader)->total_capped());
+  std::string csv;
+  auto writer = exchange::OpenTableWriter(exchange::FileFormat::kCsv, exchange::OutputTarget::String(&csv),
+                                          exchange::AssetExportColumns());
+  ASSERT_TRUE(writer.ok());
+  int calls = 0;
+  std::string added;
+  for (bool more = true; more;) {
+    auto next = (*reader)->WritePage(**writer);
+    ASSERT_TRUE(next.ok()) << next.error().en << " " << next.error().log_detail;
+    more = *next;
+    if (++calls == 2) added = MustRegister(ValidInput()).number;  // pages 1–3 read, 2 written
+  }
+  ASSERT_TRUE((*writer)->Finish().ok());
+  EXPECT_EQ(calls, 5);  // 31 cards in pages of 7: 7 7 7 7 3
+  EXPECT_EQ((*reader)->written(), 31);
+  EXPECT_EQ((*reader)->total(), 30);
+
+  std::vector<std::string> numbers;
+  for (size_t start = csv.find("\r\n") + 2; start < csv.size();) {
+    const size_t end = csv.find("\r\n", start);
+    numbers.push_back(csv.substr(start, csv.find(',', start) - start));
+    start = end + 2;
+  }
+  ASSERT_EQ(numbers.size(), 31u);
+  for (size_t i = 1; i < numbers.size(); ++i) EXPECT_LT(numbers[i - 1], numbers[i]) << i;
+  EXPECT_EQ(numbers.back(), added);
+
+  // A bad filter fails on Open, before anything is written.
+  asset::CardFilter bad;
+  bad.org_id = 999999;
+  auto refused = exchange::AssetExportReader::Open(*assets_, Who(clerk_a_), bad, options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorCode::kNotFound);
+}
+
 TEST_F(ExchangeAssetImportTest, GbkCsvAndMergedHeaderXlsx) {
   auto gbk = Import(ToGb18030(MakeLedger(20, 0).csv));
   ASSERT_TRUE(gbk.ok()) << gbk.error().en;

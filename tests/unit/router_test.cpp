@@ -8,6 +8,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <unistd.h>
+
 namespace minsheng::http {
 namespace {
 
@@ -295,6 +297,107 @@ TEST_F(RouterStaticFilesTest, MissingIndexIsUnavailable) {
   Response response = Get(files, "/");
   EXPECT_EQ(response.status, 503);
   EXPECT_NE(response.body.find("make web"), std::string::npos);
+}
+
+// A body of known pieces: "ab", "" (nothing this time), "cd", then the end.
+class PiecesBody final : public BodyStream {
+ public:
+  explicit PiecesBody(std::optional<uint64_t> size) : size_(size) {}
+  std::optional<uint64_t> size() const override { return size_; }
+  Result<bool> Next(std::string& out) override {
+    static const char* const kPieces[] = {"ab", "", "cd"};
+    if (next_ == 3) {
+      out.clear();
+      return false;
+    }
+    out = kPieces[next_++];
+    return true;
+  }
+
+ private:
+  std::optional<uint64_t> size_;
+  int next_ = 0;
+};
+
+Router StreamRouter() {
+  Router router;
+  router.Add(Method::kGet, "/api/v1/sized", [](Request&) {
+    return Response::Stream(200, std::make_shared<PiecesBody>(4), "text/plain");
+  });
+  router.Add(Method::kGet, "/api/v1/unsized", [](Request&) {
+    return Response::Stream(200, std::make_shared<PiecesBody>(std::nullopt), "text/csv");
+  });
+  return router;
+}
+
+TEST(RouterTest, StreamedBodyIsLeftToTheServerAndDrains) {
+  Router router = StreamRouter();
+  Request r = Make(Method::kGet, "/api/v1/unsized");
+  Response response = router.Handle(r);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "text/csv");
+  EXPECT_TRUE(response.body.empty());
+  ASSERT_TRUE(response.stream);
+  EXPECT_FALSE(response.stream->size().has_value());
+  auto all = DrainBody(*response.stream);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(*all, "abcd");
+}
+
+TEST(RouterTest, HeadOfAStreamGivesItsFramingWithoutTheStream) {
+  Router router = StreamRouter();
+  Request sized = Make(Method::kHead, "/api/v1/sized");
+  Response a = router.Handle(sized);
+  EXPECT_FALSE(a.stream);
+  EXPECT_EQ(HeaderOf(a, "Content-Length"), "4");
+  EXPECT_EQ(HeaderOf(a, "Transfer-Encoding"), "");
+  Request unsized = Make(Method::kHead, "/api/v1/unsized");
+  Response b = router.Handle(unsized);
+  EXPECT_FALSE(b.stream);
+  EXPECT_EQ(HeaderOf(b, "Transfer-Encoding"), "chunked");
+  EXPECT_EQ(HeaderOf(b, "Content-Length"), "");
+}
+
+TEST(FileBodyTest, ReadsTheFileInPiecesAndRemovesItWhenAsked) {
+  const auto dir = std::filesystem::temp_directory_path() / ("ms-filebody-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "export.bin").string();
+  std::string content(600 * 1024 + 7, '\0');  // more than two 256 KiB pieces
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>('a' + i % 26);
+  std::ofstream(path, std::ios::binary) << content;
+
+  auto kept = FileBody(path, false);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_TRUE(std::filesystem::exists(path));
+  ASSERT_EQ((*kept)->size(), content.size());
+  std::string piece;
+  size_t pieces = 0;
+  std::string all;
+  for (;;) {
+    auto more = (*kept)->Next(piece);
+    ASSERT_TRUE(more.ok());
+    if (!*more) break;
+    EXPECT_LE(piece.size(), 256u * 1024);
+    all += piece;
+    ++pieces;
+  }
+  EXPECT_EQ(pieces, 3u);
+  EXPECT_EQ(all, content);
+  EXPECT_TRUE(piece.empty());
+
+  auto removed = FileBody(path, true);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_FALSE(std::filesystem::exists(path));  // gone, yet still readable
+  auto drained = DrainBody(**removed);
+  ASSERT_TRUE(drained.ok());
+  EXPECT_EQ(*drained, content);
+
+  auto missing = FileBody(path, false);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, ErrorCode::kInternal);
+  auto directory = FileBody(dir.string(), false);
+  EXPECT_FALSE(directory.ok());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
