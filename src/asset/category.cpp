@@ -79,21 +79,27 @@ std::string_view ShippedClassesCsv() { return kDepreciationClassesCsv; }
 std::string_view ShippedCategoriesCsv() { return kCategoriesCsv; }
 std::string_view ShippedLegacyCsv() { return kCategoryLegacyCsv; }
 
+namespace {
+
+// The ext.structure texts that name a building class, longest first:
+// "钢筋混凝土" must not be read as "钢".
+struct StructureClass {
+  const char* text;
+  const char* cls;
+};
+constexpr StructureClass kStructureClasses[] = {
+    {"钢筋混凝土结构", "building_concrete"}, {"钢筋混凝土", "building_concrete"},
+    {"钢结构", "building_steel"},            {"砖混结构", "building_brick_concrete"},
+    {"砖混", "building_brick_concrete"},     {"砖木结构", "building_brick_wood"},
+    {"砖木", "building_brick_wood"},         {"简易房", "building_simple"},
+    {"简易", "building_simple"},
+};
+
+}  // namespace
+
 std::optional<std::string> BuildingClassForStructure(std::string_view structure) {
   const std::string s = Trim(structure);
-  struct Entry {
-    const char* text;
-    const char* cls;
-  };
-  // Longest names first: "钢筋混凝土" must not be read as "钢".
-  static constexpr Entry kEntries[] = {
-      {"钢筋混凝土结构", "building_concrete"}, {"钢筋混凝土", "building_concrete"},
-      {"钢结构", "building_steel"},            {"砖混结构", "building_brick_concrete"},
-      {"砖混", "building_brick_concrete"},     {"砖木结构", "building_brick_wood"},
-      {"砖木", "building_brick_wood"},         {"简易房", "building_simple"},
-      {"简易", "building_simple"},
-  };
-  for (const auto& e : kEntries) {
+  for (const auto& e : kStructureClasses) {
     if (s == e.text) return std::string(e.cls);
   }
   for (const char* cls : {"building_steel", "building_concrete", "building_brick_concrete", "building_brick_wood",
@@ -133,6 +139,15 @@ std::string DepreciationClassJson(const DepreciationClass& c) {
   j["depreciable"] = c.depreciable;
   j["min_life_months"] = c.depreciable ? c.min_years * 12 : 0;
   j["max_life_months"] = c.max_years ? json::value(*c.max_years * 12) : json::value(nullptr);
+  // How a building's structure picks its class (docs/categories.md): whether
+  // a category of this class follows the card's ext.structure, and the
+  // ext.structure texts that give a building this class.
+  j["follows_structure"] = ClassFollowsStructure(c.code);
+  json::array structures;
+  for (const auto& e : kStructureClasses) {
+    if (c.code == e.cls) structures.emplace_back(e.text);
+  }
+  j["structures"] = std::move(structures);
   return json::serialize(j);
 }
 

@@ -1,6 +1,7 @@
 // Asset console: ledger import with errors then fixed, search and filters,
 // an edit refused on its field then accepted, the XLSX export, and the phone
-// page a QR label opens. The demo county has units, users and categories;
+// page a QR label opens, and a building whose minimum life follows its
+// structure (zh-CN and en). The demo county has units, users and categories;
 // the cards these tests need are made through the API first.
 import test from 'node:test'
 import assert from 'node:assert/strict'
@@ -375,6 +376,16 @@ test('(e) a scanned QR opens the phone page, through the login when signed out',
   }
 })
 
+// The required fields of the register form besides name, category and location.
+async function fillRegisterBasics(form, { uom, value, acquired }) {
+  await form.locator('[data-test=asset-uom]').fill(uom)
+  await form.locator('[data-test=asset-value]').fill(value)
+  await form.locator('[data-test=asset-subject]').fill('1601')
+  const date = form.locator('[data-test=field-acquired_on] input')
+  await date.fill(acquired)
+  await date.press('Enter')
+}
+
 test('(f) register a card: leaf category with its minimum life, a new location added inline', async () => {
   await ensureSetup()
   const location = `E2E图书馆/1层/阅览室${RUN}`
@@ -392,12 +403,7 @@ test('(f) register a card: leaf category with its minimum life, a new location a
     await page.locator('.el-select-dropdown__item:visible', { hasText: 'A02010105' }).click()
     await form.locator('[data-test=life-hint]', { hasText: '72' }).waitFor()
     assert.equal(await form.locator('[data-test=asset-life] input').inputValue(), '72')
-    await form.locator('[data-test=asset-uom]').fill('台')
-    await form.locator('[data-test=asset-value]').fill('2380.50')
-    await form.locator('[data-test=asset-subject]').fill('1601')
-    const acquired = form.locator('[data-test=field-acquired_on] input')
-    await acquired.fill('2025-06-01')
-    await acquired.press('Enter')
+    await fillRegisterBasics(form, { uom: '台', value: '2380.50', acquired: '2025-06-01' })
     // The location is not in the unit's directory yet: add it from the picker.
     await form.locator('[data-test=field-location_id] .el-select').click()
     await page.locator('[data-test=dir-locations-add]:visible').click()
@@ -415,3 +421,90 @@ test('(f) register a card: leaf category with its minimum life, a new location a
     await page.context().close()
   }
 })
+
+// (g) A building's minimum life follows its structure (docs/categories.md):
+// 教育用房 A01010206 is a 50-year class, but a 砖混 building's minimum is 30
+// years. The form says so and prefills 360 months; 20 years is refused by the
+// server on the life field, naming the structure; 30 years saves.
+const BUILDING_TEXT = {
+  'zh-CN': {
+    categoryHint: '最低使用年限 600 个月（50 年）',
+    structureHint: '结构为「砖混」的房屋最低使用年限 360 个月（30 年）',
+    simpleHint: '结构为「简易」的房屋最低使用年限 96 个月（8 年）',
+    error: '使用年限不得低于结构为「砖混」的房屋的最低年限 30 年',
+    structure: '砖混',
+    simple: '简易',
+  },
+  en: {
+    categoryHint: 'Minimum useful life 600 months (50 years)',
+    structureHint: 'Minimum useful life (structure: Brick and concrete) 360 months (30 years)',
+    simpleHint: 'Minimum useful life (structure: Simple structure) 96 months (8 years)',
+    error: 'must not be below the minimum of 30 years for a building of structure 砖混',
+    structure: 'Brick and concrete',
+    simple: 'Simple',
+  },
+}
+
+for (const [locale, text] of Object.entries(BUILDING_TEXT)) {
+  test(`(g) register a 砖混 building (${locale}): the structure's 30-year minimum is hinted, prefilled and enforced on the life field`, async () => {
+    await ensureSetup()
+    const name = `E2E砖混教学楼${RUN}${locale}`
+    const page = await newPage({ locale })
+    // The console keeps its language in localStorage (zh-CN by default).
+    await page.addInitScript((l) => localStorage.setItem('minsheng.locale', l), locale)
+    try {
+      await login(page, CLERK)
+      await page.goto('/assets/new')
+      const form = page.locator('[data-test=asset-form]')
+      const life = form.locator('[data-test=asset-life] input')
+      const hint = form.locator('[data-test=life-hint]')
+      await page.locator('[data-test=field-org_id] .el-select', { hasText: setup.unitName }).waitFor()
+      await form.locator('[data-test=asset-name]').fill(name)
+      const category = form.locator('[data-test=category-select]')
+      await category.click()
+      await category.locator('input').fill('教育用房')
+      await page.locator('.el-select-dropdown__item:visible', { hasText: 'A01010206' }).click()
+      // Picks a structure (null: none yet), then checks the hint and the life shown.
+      const expectLife = async (structure, hintText, months) => {
+        if (structure) await chooseOption(page, form.locator('[data-test="field-ext.structure"] .el-select'), structure)
+        await hint.filter({ hasText: hintText }).waitFor()
+        assert.equal(await life.inputValue(), months)
+      }
+      // No structure yet: the category's own class (钢筋混凝土, 50 years).
+      await expectLife(null, text.categoryHint, '600')
+      // 砖混: the hint and the prefilled life follow the structure's class;
+      // 简易 and back: the prefilled life keeps following while untouched.
+      await expectLife(text.structure, text.structureHint, '360')
+      await expectLife(text.simple, text.simpleHint, '96')
+      await expectLife(text.structure, text.structureHint, '360')
+
+      await fillRegisterBasics(form, { uom: '栋', value: '1200000', acquired: '2025-09-01' })
+      const location = form.locator('[data-test=field-location_id] .el-select')
+      await location.click()
+      await location.locator('input').fill(`20${RUN}`)
+      await page.locator('.el-select-dropdown__item:visible', { hasText: `20${RUN}` }).first().click()
+
+      // 20 years: the server's below_minimum error, on the life field.
+      await life.fill('240')
+      await life.press('Tab')
+      // A typed life is the user's: changing the structure leaves it alone.
+      await expectLife(text.simple, text.simpleHint, '240')
+      await expectLife(text.structure, text.structureHint, '240')
+      await page.click('[data-test=asset-submit]')
+      const err = formItemError(page, 'life_months')
+      await err.waitFor()
+      assert.equal((await err.innerText()).trim(), text.error)
+      assert.equal(await formItemError(page, 'name').count(), 0, 'no error on the name')
+      await screenshot(page, `asset-g1-building-life-error-${locale}`)
+
+      // 30 years: saved.
+      await life.fill('360')
+      await life.press('Tab')
+      await page.click('[data-test=asset-submit]')
+      await page.locator('[data-test=card-name]', { hasText: name }).waitFor()
+      await screenshot(page, `asset-g2-building-saved-${locale}`)
+    } finally {
+      await page.context().close()
+    }
+  })
+}

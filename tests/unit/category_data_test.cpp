@@ -352,6 +352,32 @@ TEST(CategoryJsonTest, CarriesEveryField) {
   }
   const std::string d = DepreciationClassJson(s.class_by_code.at("medical"));
   EXPECT_NE(d.find("\"max_life_months\":120"), std::string::npos) << d;
+  EXPECT_NE(d.find("\"follows_structure\":false,\"structures\":[]"), std::string::npos) << d;
+}
+
+TEST(CategoryJsonTest, ClassesNameTheStructuresThatChooseThem) {
+  // The console picks a building's class from these lists (AssetForm.vue).
+  const auto& s = Load();
+  const std::string brick = DepreciationClassJson(s.class_by_code.at("building_brick_concrete"));
+  EXPECT_NE(brick.find("\"min_life_months\":360"), std::string::npos) << brick;
+  EXPECT_NE(brick.find("\"follows_structure\":true,\"structures\":[\"砖混结构\",\"砖混\"]"), std::string::npos)
+      << brick;
+  const std::string simple = DepreciationClassJson(s.class_by_code.at("building_simple"));
+  EXPECT_NE(simple.find("\"follows_structure\":false,\"structures\":[\"简易房\",\"简易\"]"), std::string::npos)
+      << simple;
+  // Every structure a card may name (but 其他) is listed by exactly its class.
+  for (const auto& st : BuildingStructures()) {
+    const std::string quoted = "\"" + st + "\"";
+    int listed = 0;
+    for (const auto& [code, cls] : s.class_by_code) {
+      const std::string j = DepreciationClassJson(cls);
+      const auto at = j.find("\"structures\":[");
+      if (j.find(quoted, at) == std::string::npos) continue;
+      ++listed;
+      EXPECT_EQ(BuildingClassForStructure(st), code) << st;
+    }
+    EXPECT_EQ(listed, st == "其他" ? 0 : 1) << st;
+  }
 }
 
 }  // namespace

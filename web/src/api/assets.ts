@@ -271,6 +271,35 @@ export const listCategories = (q: { parent?: string; q?: string; limit?: number 
   http.get<{ items: Category[] }>('/categories', { limit: 200, ...q })
 export const fetchCategory = (code: string) => http.get<Category>(`/categories/${encodeURIComponent(code)}`)
 
+// A depreciation class (政府会计准则第3号 表1). A building category whose class
+// follows_structure takes instead the class whose `structures` name the card's
+// ext.structure (钢结构 → building_steel …; docs/categories.md).
+export interface DepreciationClass {
+  code: string
+  name: string
+  min_years: number
+  max_years: number | null
+  depreciable: boolean
+  min_life_months: number
+  max_life_months: number | null
+  follows_structure: boolean
+  structures: string[]
+}
+
+// The table is national reference data: fetched once per page load.
+let classesOnce: Promise<DepreciationClass[]> | null = null
+export function depreciationClasses(): Promise<DepreciationClass[]> {
+  // silent: without the table the form falls back to the category's own lives.
+  classesOnce ??= http.get<{ items: DepreciationClass[] }>('/depreciation-classes', undefined, { silent: true }).then(
+    (r) => r.items,
+    (e) => {
+      classesOnce = null
+      throw e
+    },
+  )
+  return classesOnce
+}
+
 // ---- the unit's directories --------------------------------------------------
 
 export type DirectoryKind = 'departments' | 'staff' | 'locations'
