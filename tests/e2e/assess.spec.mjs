@@ -268,6 +268,12 @@ test('clerk: the self-check draft is saved and loaded back', async () => {
     await picker.click()
     await page.locator('.el-select-dropdown__item:visible', { hasText: `${y}年${Number(m)}月` }).first().click()
     await page.locator(`[data-test="input-${code}"] [data-test=input-value] input`).waitFor({ timeout: 30_000 })
+    // The picker loads the newest assessment first: type only once the picked one is in.
+    await page.locator('.assess-unit .meta', { hasText: `${y}年${Number(m)}月` }).waitFor()
+    await page.waitForFunction(() => {
+      const mask = document.querySelector('.assess-unit > .el-loading-mask')
+      return !mask || getComputedStyle(mask).display === 'none'
+    })
   }
   try {
     await login(page, CLERK)
@@ -275,7 +281,7 @@ test('clerk: the self-check draft is saved and loaded back', async () => {
     const value = page.locator(`[data-test="input-${code}"] [data-test=input-value] input`)
     await value.fill('85')
     await value.blur()
-    await page.locator(`[data-test="input-${code}"] [data-test=input-draft]`).waitFor()
+    await page.locator(`[data-test="input-${code}"] [data-test=input-draft]`).first().waitFor()
     await page.locator('.el-tabs__item', { hasText: '月度自查' }).click()
     await page.locator('textarea[data-test=selfcheck-remarks]').fill('本月自查：账实相符，尚待补充审计报告')
     await page.locator('[data-test=selfcheck-save-draft]').click()

@@ -296,3 +296,19 @@ export async function logout(page) {
   await page.locator('[data-test=logout]:visible').click()
   await page.locator('[data-test=login-username]').waitFor()
 }
+
+// ---------------------------------------------------------------- API
+
+// Signs in over the API (for setup steps and checks beside the browser):
+// the session cookie, the CSRF token and the user.
+export async function apiSession(username) {
+  const res = await fetch(`${env.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: env.passwords.get(username) ?? DEMO_PASSWORD }),
+  })
+  if (res.status !== 200) throw new Error(`API login as ${username}: HTTP ${res.status} ${await res.text()}`)
+  const body = await res.json()
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  return { cookie, csrf: body.csrf_token, user: body.user }
+}

@@ -723,6 +723,20 @@ export interface TaskFile {
 }
 
 export const listActions = (q: Query = {}) => http.get<{ items: Action[] }>('/assess/actions', q)
+// Every page of a cursor-paged list (200 a page, the server's largest): the
+// console's tabs show all actions / tasks, not the first 50.
+async function allPages<T>(path: string, q: Query): Promise<{ items: T[] }> {
+  const items: T[] = []
+  let cursor: string | null | undefined = null
+  do {
+    const page: { items: T[]; next_cursor?: string | null } = await http.get(path, { ...q, limit: 200, ...(cursor ? { cursor } : {}) })
+    items.push(...(page.items ?? []))
+    cursor = page.next_cursor
+  } while (cursor)
+  return { items }
+}
+export const listAllActions = (q: Query = {}) => allPages<Action>('/assess/actions', q)
+export const listAllTasks = (q: Query = {}) => allPages<Task>('/assess/tasks', q)
 export const setActionStatus = (id: number, status: 'done' | 'cancelled', note?: string) =>
   http.post<Action>(`/assess/actions/${id}/status`, { status, ...(note ? { note } : {}) })
 export const listTasks = (q: Query = {}) => http.get<{ items: Task[]; next_cursor?: string | null }>('/assess/tasks', q)
