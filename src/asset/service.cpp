@@ -1108,13 +1108,29 @@ Result<Card> AssetService::BackInUse(const auth::Caller& caller, std::string_vie
 
 // ---- reads ------------------------------------------------------------------------
 
+namespace {
+
+Result<Card> GetOn(db::Connection& conn, const auth::Principal& who, std::string_view number) {
+  std::string path;
+  MS_ASSIGN_OR_RETURN(Card card, AssetStore::GetByNumber(conn, number, &path));
+  if (!auth::CanOn(who, Action::kAssetRead, path)) return NotFoundError("资产", "Asset");
+  return card;
+}
+
+}  // namespace
+
 Result<Card> AssetService::Get(const auth::Principal& who, std::string_view number) {
   MS_TRY(auth::Require(who, Action::kAssetRead));
   MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
-  std::string path;
-  MS_ASSIGN_OR_RETURN(Card card, AssetStore::GetByNumber(*conn, number, &path));
-  if (!auth::CanOn(who, Action::kAssetRead, path)) return NotFoundError("资产", "Asset");
-  return card;
+  return GetOn(*conn, who, number);
+}
+
+Result<std::optional<Card>> AssetService::TryGet(const auth::Principal& who, std::string_view number) {
+  MS_TRY(auth::Require(who, Action::kAssetRead));
+  std::optional<db::Lease> conn = db_.TryRead();
+  if (!conn) return std::optional<Card>();
+  MS_ASSIGN_OR_RETURN(Card card, GetOn(**conn, who, number));
+  return std::optional<Card>(std::move(card));
 }
 
 Result<Card> AssetService::GetByQr(const auth::Principal& who, std::string_view payload) {

@@ -141,6 +141,9 @@ class AssetService {
   // ---- reads (asset.read; out of scope = NotFound) ----------------------
 
   Result<Card> Get(const auth::Principal& who, std::string_view number);
+  // Get on an idle read connection without waiting (db::Database::TryRead);
+  // nullopt when there is none, and the caller asks Get where it may block.
+  Result<std::optional<Card>> TryGet(const auth::Principal& who, std::string_view number);
   // Accepts "<public_base_url>/a/<number>", any URL ending in /a/<number>,
   // or the bare number.
   Result<Card> GetByQr(const auth::Principal& who, std::string_view payload);

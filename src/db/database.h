@@ -214,6 +214,12 @@ class Database {
   virtual Engine engine() const = 0;
   // A connection for reads (SQLite: one of the reader connections).
   virtual Result<Lease> Read() = 0;
+  // An idle read connection without waiting, nullopt when none is idle at
+  // once. Only SQLite lends one: its reads are local page-cache work, so a
+  // non-blocking route may run a short indexed read on a network thread
+  // instead of hopping to the blocking pool. PostgreSQL always says nullopt
+  // (a query there waits on the network).
+  virtual std::optional<Lease> TryRead() { return std::nullopt; }
   // BEGIN a write transaction (SQLite: BEGIN IMMEDIATE on the single writer;
   // callers queue for it).
   virtual Result<Tx> Write() = 0;

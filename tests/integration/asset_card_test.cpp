@@ -486,6 +486,35 @@ TEST_F(AssetCardTest, QrPayloadOrBareNumberFindTheCard) {
   }
 }
 
+// The network-thread path of GET /assets/{number}: an idle SQLite reader
+// lends itself without waiting; with none idle (or on PostgreSQL) the caller
+// is told to go the blocking way. Scope holds the same as for Get.
+TEST_F(AssetCardTest, TryGetUsesOnlyAnIdleReaderAndKeepsScope) {
+  Card c = MustRegister(ValidInput());
+  auto got = assets_->TryGet(Who(clerk_a_), c.number);
+  ASSERT_TRUE(got.ok()) << got.error().en;
+  if (db_->engine() == db::Engine::kPostgres) {
+    EXPECT_FALSE(got->has_value());
+    return;
+  }
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->id, c.id);
+  auto other = assets_->TryGet(Who(clerk_b_), c.number);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().kind, ErrorCode::kNotFound);
+
+  std::vector<db::Lease> lent;
+  while (auto lease = db_->TryRead()) lent.push_back(std::move(*lease));
+  ASSERT_FALSE(lent.empty());
+  auto none = assets_->TryGet(Who(clerk_a_), c.number);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  lent.pop_back();  // one reader back
+  auto again = assets_->TryGet(Who(clerk_a_), c.number);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->has_value());
+}
+
 TEST_F(AssetCardTest, NetBookValueAtAnyDate) {
   CardInput in = ValidInput();
   in.original_value = Fen{720000};  // 72 months → 10,000 fen a month

@@ -329,6 +329,15 @@ class SqliteDatabase final : public Database, public Pool {
     return Lease(this, std::move(conn));
   }
 
+  std::optional<Lease> TryRead() override {
+    std::unique_lock lock(mutex_);
+    if (readers_.empty()) return std::nullopt;
+    std::unique_ptr<Connection> conn = std::move(readers_.back());
+    readers_.pop_back();
+    lock.unlock();
+    return Lease(this, std::move(conn));
+  }
+
   Result<Tx> Write() override {
     std::unique_lock lock(mutex_);
     if (!writer_free_.wait_for(lock, driver::kPoolWait, [&] { return writer_ != nullptr; })) {
