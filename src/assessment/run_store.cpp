@@ -247,6 +247,19 @@ Result<std::vector<OrgCandidate>> RunStore::Candidates(db::Connection& c, const 
 
 Result<void> RunStore::InsertObjects(db::Connection& c, int64_t assessment_id,
                                      const std::vector<std::pair<int64_t, std::string>>& objects) {
+  if (c.engine() == db::Engine::kPostgres) {
+    // COPY: 3,000 single-row INSERTs were most of Create's 435 ms there.
+    static constexpr std::string_view kColumns[] = {"assessment_id", "object_id", "group_key"};
+    std::vector<db::Param> p;
+    p.reserve(objects.size() * std::size(kColumns));
+    for (const auto& [id, group] : objects) {
+      p.emplace_back(assessment_id);
+      p.emplace_back(id);
+      p.emplace_back(std::string_view(group));
+    }
+    if (!p.empty()) MS_TRY(c.CopyIn("assess_objects", kColumns, p));
+    return Ok();
+  }
   for (const auto& [id, group] : objects) MS_TRY(c.Exec(sql::kObjectInsert, {assessment_id, id, group}));
   return Ok();
 }
