@@ -343,8 +343,7 @@ void RegisterAssetRoutes(http::Router& router, const auth::Guard& guard, AssetSe
     if (!ctx.req.blocking_allowed) {
       auto card = assets.TryGet(ctx.who(), ctx.req.Param("number"));
       if (card.ok() && !card->has_value()) return http::Response::Defer();
-      if (!card.ok()) return http::Problem(card.error(), ctx.req);
-      return http::Response::Json(200, json(**card));
+      return http::Reply(ctx.req, std::move(card), [&](const std::optional<Card>& c) { return json(*c); });
     }
     return http::Reply(ctx.req, assets.Get(ctx.who(), ctx.req.Param("number")), json);
   }), {.non_blocking = true});
