@@ -56,6 +56,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   asset_settings.depreciation_start = config.asset.depreciation_start == "next_month"
                                           ? asset::DepreciationStart::kNextMonth
                                           : asset::DepreciationStart::kSameMonth;
+  asset_settings.stats_cache_bytes = static_cast<size_t>(config.asset.stats_cache_mb) << 20;
   app->assets = std::make_unique<asset::AssetService>(*app->db, *app->categories, *app->orgs, asset_settings);
   app->inputs = std::make_unique<assessment::InputService>(
       *app->db, assessment::InputSettings{config.assess_inputs.evidence_max_bytes,

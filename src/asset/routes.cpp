@@ -423,6 +423,9 @@ void RegisterAssetRoutes(http::Router& router, const auth::Guard& guard, AssetSe
     }));
   }
 
+  // The dashboard: rollups only, and the rendered answer is cached until a
+  // write changes them (AssetService::StatisticsBody); a current cached
+  // answer is sent from the network thread like a lookup by number.
   router.Add(Method::kGet, "/api/v1/stats/assets", guard.Wrap([&assets](Context& ctx) {
     http::QueryReader q(ctx.req);
     StatsQuery query;
@@ -431,9 +434,18 @@ void RegisterAssetRoutes(http::Router& router, const auth::Guard& guard, AssetSe
     if (auto done = q.Finish(); !done.ok()) return http::Problem(done.error(), ctx.req);
     if (!dims.ok()) return http::Problem(dims.error(), ctx.req);
     query.group_by = *dims;
-    return http::Reply(ctx.req, assets.Statistics(ctx.who(), query),
-                       [&](const Stats& s) { return StatsJson(s, query.group_by); });
-  }));
+    auto body = [](const std::shared_ptr<const std::string>& b) { return *b; };
+    if (!ctx.req.blocking_allowed) {
+      // A current cached answer on the network thread; else the pool computes it.
+      auto cached = assets.TryStatisticsBody(ctx.who(), query);
+      if (cached.ok() && !*cached) return http::Response::Defer();
+      return http::Reply(ctx.req, std::move(cached), body);
+    }
+    return http::Reply(ctx.req,
+                       assets.StatisticsBody(ctx.who(), query,
+                                             [&](const Stats& s) { return StatsJson(s, query.group_by); }),
+                       body);
+  }), {.non_blocking = true});
 }
 
 }  // namespace minsheng::asset

@@ -613,7 +613,11 @@ std::vector<FieldError> AssetService::ValidateInput(const CardInput& input, Vali
 
 AssetService::AssetService(db::Database& db, CategoryService& categories, org::OrgService& orgs,
                            AssetSettings settings)
-    : db_(db), categories_(categories), orgs_(orgs), settings_(std::move(settings)) {}
+    : db_(db),
+      categories_(categories),
+      orgs_(orgs),
+      settings_(std::move(settings)),
+      stats_cache_(std::make_unique<GenerationCache>(settings_.stats_cache_bytes)) {}
 
 namespace {
 
@@ -1491,6 +1495,51 @@ Result<Stats> AssetService::Statistics(const auth::Principal& who, const StatsQu
     out.rows.push_back(std::move(g));
   }
   return out;
+}
+
+namespace {
+
+// What a stats answer depends on besides the data: who's asset.read scope
+// (the roots Statistics narrows) and the query.
+std::string StatsKey(const auth::Principal& who, const StatsQuery& query) {
+  std::string key = query.org_id ? std::to_string(*query.org_id) : "-";
+  key += '|';
+  for (const auto d : query.group_by) key += std::to_string(static_cast<int>(d)) + ",";
+  for (const auto& root : auth::ScopeRoots(who, Action::kAssetRead)) {
+    key += '|';
+    key += root.exact ? '=' : '*';
+    key += root.path;
+  }
+  return key;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const std::string>> AssetService::StatisticsBody(const auth::Principal& who,
+                                                                       const StatsQuery& query,
+                                                                       const StatsRender& render) {
+  MS_TRY(auth::Require(who, Action::kAssetRead));
+  const std::string key = StatsKey(who, query);
+  int64_t generation = 0;
+  {
+    // Read before computing, so an answer is never labelled newer than its data.
+    MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+    MS_ASSIGN_OR_RETURN(generation, AssetStore::StatsGeneration(*conn));
+  }
+  if (auto hit = stats_cache_->Find(key, generation)) return hit;
+  MS_ASSIGN_OR_RETURN(const Stats stats, Statistics(who, query));
+  auto body = std::make_shared<const std::string>(render(stats));
+  stats_cache_->Store(key, generation, body);
+  return body;
+}
+
+Result<std::shared_ptr<const std::string>> AssetService::TryStatisticsBody(const auth::Principal& who,
+                                                                          const StatsQuery& query) {
+  MS_TRY(auth::Require(who, Action::kAssetRead));
+  std::optional<db::Lease> conn = db_.TryRead();
+  if (!conn) return std::shared_ptr<const std::string>();
+  MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::StatsGeneration(**conn));
+  return stats_cache_->Find(StatsKey(who, query), generation);
 }
 
 }  // namespace minsheng::asset

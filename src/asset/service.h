@@ -22,6 +22,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@
 #include "asset/lifecycle.h"
 #include "asset/model.h"
 #include "auth/model.h"
+#include "core/generation_cache.h"
 #include "core/result.h"
 #include "db/database.h"
 #include "org/service.h"
@@ -43,6 +45,7 @@ namespace minsheng::asset {
 struct AssetSettings {
   std::string public_base_url = "http://127.0.0.1:8080";  // QR payload = <base>/a/<number>
   DepreciationStart depreciation_start = DepreciationStart::kSameMonth;
+  size_t stats_cache_bytes = 16u << 20;  // asset.stats_cache_mb; 0 = no cache
 };
 
 // What validation needs besides the input: the owning unit, today's date in
@@ -150,6 +153,17 @@ class AssetService {
   Result<std::vector<CardEvent>> History(const auth::Principal& who, std::string_view number);
   Result<CardPage> List(const auth::Principal& who, const CardFilter& filter);
   Result<Stats> Statistics(const auth::Principal& who, const StatsQuery& query);
+  // Statistics rendered by `render` (the API's JSON), reused from a cache of
+  // rendered answers keyed by who's asset.read scope and the query while the
+  // 'asset_stats' and 'categories' generations are unchanged (0008): a
+  // dashboard over a million cards is a generation read and a copy.
+  using StatsRender = std::function<std::string(const Stats&)>;
+  Result<std::shared_ptr<const std::string>> StatisticsBody(const auth::Principal& who, const StatsQuery& query,
+                                                           const StatsRender& render);
+  // The cached answer on an idle reader without waiting (db::Database::TryRead);
+  // null when there is no idle reader or no current answer, and the caller
+  // asks StatisticsBody where it may block.
+  Result<std::shared_ptr<const std::string>> TryStatisticsBody(const auth::Principal& who, const StatsQuery& query);
 
   // Accumulated depreciation and net value of a card at a date.
   CardValueAt ValueAt(const Card& card, Date at) const;
@@ -162,6 +176,7 @@ class AssetService {
   CategoryService& categories_;
   org::OrgService& orgs_;
   AssetSettings settings_;
+  std::unique_ptr<GenerationCache> stats_cache_;
 };
 
 // The JSON form of a card for the API and the audit log (without the

@@ -234,6 +234,11 @@ inline constexpr db::Sql kStatsTree{
     "FROM asset_rollup_tree t JOIN orgs o ON o.id = t.child_id "
     "LEFT JOIN categories c ON c.code = t.category_code WHERE t.ancestor_id = $1 AND t.count <> 0"};
 #undef MS_STATS_SELECT
+// The generation of everything stats read (0008, and the category table's):
+// a sum of counters that only grow, so it changes whenever one does.
+inline constexpr db::Sql kStatsGeneration{
+    "asset.stats.generation",
+    "SELECT COALESCE(SUM(generation), 0) FROM cache_generations WHERE name IN ('asset_stats', 'categories')"};
 
 // ---- the card list family (see the top of this file) ------------------------
 

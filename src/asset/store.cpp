@@ -667,6 +667,8 @@ Result<std::vector<int64_t>> AssetStore::OwnersUnder(db::Connection& c, std::str
   return out;
 }
 
+Result<int64_t> AssetStore::StatsGeneration(db::Connection& c) { return c.QueryInt(sql::kStatsGeneration); }
+
 Result<std::vector<AssetStore::RollupRow>> AssetStore::Rollups(db::Connection& c, const StoreScope& scope) {
   std::vector<RollupRow> out;
   auto read = [&](const db::Row& r) {

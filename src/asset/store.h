@@ -151,6 +151,9 @@ class AssetStore {
     std::string org_name;  // of org_id
   };
   static Result<std::vector<RollupRow>> Rollups(db::Connection& c, const StoreScope& scope);
+  // The generation of what Rollups reads, with the org and category names
+  // (sql::kStatsGeneration): unchanged means the same stats.
+  static Result<int64_t> StatsGeneration(db::Connection& c);
 
   // The orgs under a path that own at least one card.
   static Result<std::vector<int64_t>> OwnersUnder(db::Connection& c, std::string_view path);

@@ -196,6 +196,7 @@ const std::vector<Key>& Keys() {
       SectionIntKey("assess.score_threads", &Config::assess_runs, &AssessRunConfig::score_threads, 1, 64),
       SectionIntKey("asset.category_recheck_seconds", &Config::asset, &AssetConfig::category_recheck_seconds, 0,
                     3600),
+      SectionIntKey("asset.stats_cache_mb", &Config::asset, &AssetConfig::stats_cache_mb, 0, 1024),
       {"asset.depreciation_start",
        [](Config& c, std::string_view v) -> Result<void> {
          if (v != "same_month" && v != "next_month")

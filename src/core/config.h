@@ -35,6 +35,9 @@ struct AssetConfig {
   // How long a process uses its cached category table before checking whether
   // another process (`minsheng categories import`) changed it; 0 = every use.
   int category_recheck_seconds = 5;
+  // Memory for the rendered answers of GET /api/v1/stats/assets, reused
+  // while the rollups, orgs and categories are unchanged; 0 turns it off.
+  int stats_cache_mb = 16;
 };
 
 // Inputs from people for assessments (issue 4, docs/assessment-inputs.md).

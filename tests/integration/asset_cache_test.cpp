@@ -3,7 +3,8 @@
 // serve`, the other `minsheng categories import` / `minsheng import assets`.
 // The server must see what the command line wrote without a restart: the
 // category table (cached, reloaded by generation) and a new unit's
-// directories, cards and rollups (not cached). Both engines.
+// directories, cards and rollups (not cached), and the stats answers (cached,
+// reused while their generation is current). Both engines.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -47,6 +48,23 @@ class AssetCacheTest : public ::testing::Test {
   // The shipped category table plus one leaf under 计算机, as an official file.
   static std::string TableWithNewCategory() {
     return std::string(asset::ShippedCategoriesCsv()) + kNewCode + ",一体式计算机,A02010100,4,1,computer,equipment,official\n";
+  }
+
+  // A new user with one role at org_id, logged in on app: its principal
+  // (user_id 0 when anything failed, which the test then asserts).
+  auth::Principal LoggedIn(App& app, const std::string& username, int64_t org_id, auth::Role role) {
+    auth::NewUser u;
+    u.username = username;
+    u.display_name = username;
+    u.org_id = org_id;
+    u.password = kPassword;
+    u.must_change_password = false;
+    u.roles = {{std::string(auth::RoleName(role)), org_id}};
+    auto created = app.users->Create(cli_, u);
+    EXPECT_TRUE(created.ok()) << created.error().en;
+    auto session = app.auth->Login({username, kPassword, std::nullopt, "127.0.0.1", "gtest", "req-login"});
+    EXPECT_TRUE(session.ok()) << (session.ok() ? "" : session.error().en);
+    return session.ok() ? *session->state.principal : auth::Principal{};
   }
 
   const auth::Caller cli_{&CliPrincipal(), "req-cli", "local"};
@@ -164,17 +182,9 @@ TEST_F(AssetCacheTest, AnAssetImportByTheCommandLineIsSeenByTheServer) {
   auto county = server->orgs->Create(
       cli_, {std::nullopt, "CACHE-C", "缓存县", org::Level::kRegion, "county", "admin", std::nullopt});
   ASSERT_TRUE(county.ok()) << county.error().en;
-  auth::NewUser u;
-  u.username = "county_finance";
-  u.display_name = "县财政";
-  u.org_id = county->id;
-  u.password = kPassword;
-  u.must_change_password = false;
-  u.roles = {{std::string(auth::RoleName(auth::Role::kFinanceOfficer)), county->id}};
-  ASSERT_TRUE(server->users->Create(cli_, u).ok());
-  auto session = server->auth->Login({"county_finance", kPassword, std::nullopt, "127.0.0.1", "gtest", "req-login"});
-  ASSERT_TRUE(session.ok()) << session.error().en;
-  const auth::Principal& finance = *session->state.principal;
+  const auth::Principal finance =
+      LoggedIn(*server, "county_finance", county->id, auth::Role::kFinanceOfficer);
+  ASSERT_GT(finance.user_id, 0);
 
   // The server has answered before the import (statements prepared, pages read).
   auto before = server->assets->Statistics(finance, {county->id, {asset::StatsDimension::kOrg}});
@@ -242,6 +252,119 @@ TEST_F(AssetCacheTest, AnAssetImportByTheCommandLineIsSeenByTheServer) {
   ASSERT_EQ(stats->rows.size(), 1u);
   EXPECT_EQ(stats->rows[0].org_id, unit->id);
   EXPECT_EQ(stats->rows[0].count, 30);
+}
+
+// The rendered stats are cached by generation: every write that changes what
+// they show — cards imported by another process, a state change, an org
+// renamed — is in the next answer, and each scope gets its own answer.
+TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
+  auto server = Open(asset::CategoryService::kDefaultRecheckSeconds);
+  auto command = Open(asset::CategoryService::kDefaultRecheckSeconds);
+  ASSERT_TRUE(server && command);
+  auto county = server->orgs->Create(
+      cli_, {std::nullopt, "STAT-C", "统计县", org::Level::kRegion, "county", "admin", std::nullopt});
+  ASSERT_TRUE(county.ok()) << county.error().en;
+  auto unit = server->orgs->Create(
+      cli_, {county->id, "STAT-U1", "统计一中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  ASSERT_TRUE(unit.ok()) << unit.error().en;
+  const auth::Principal finance = LoggedIn(*server, "stat_finance", county->id, auth::Role::kFinanceOfficer);
+  ASSERT_GT(finance.user_id, 0);
+
+  int renders = 0;
+  auto render = [&renders](const asset::Stats& s) {
+    ++renders;
+    std::string out = std::to_string(s.total_count) + "/" + std::to_string(s.total_value.value);
+    for (const auto& r : s.rows) {
+      out += ";" + r.org_name.value_or("?") + ":" + std::string(r.state ? asset::StateName(*r.state) : "") + "=" +
+             std::to_string(r.count);
+    }
+    return out;
+  };
+  const asset::StatsQuery by_org_state{county->id, {asset::StatsDimension::kOrg, asset::StatsDimension::kState}};
+  auto body = [&](const auth::Principal& who, const asset::StatsQuery& q) {
+    auto b = server->assets->StatisticsBody(who, q, render);
+    EXPECT_TRUE(b.ok()) << b.error().en;
+    return b.ok() && *b ? **b : std::string("error");
+  };
+
+  EXPECT_EQ(body(finance, by_org_state), "0/0");
+  EXPECT_EQ(body(finance, by_org_state), "0/0");
+  EXPECT_EQ(renders, 1);  // the second answer came from the cache
+  // The network-thread path finds it only on an idle reader (SQLite).
+  auto tried = server->assets->TryStatisticsBody(finance, by_org_state);
+  ASSERT_TRUE(tried.ok()) << tried.error().en;
+  if (TestEngine() == db::Engine::kSqlite) {
+    ASSERT_NE(*tried, nullptr);
+    EXPECT_EQ(**tried, "0/0");
+  } else {
+    EXPECT_EQ(*tried, nullptr);
+  }
+
+  // Another process imports 12 cards at 100.00 yuan.
+  std::string csv =
+      "资产名称,资产分类代码,会计科目,取得方式,经费来源,取得日期,原值（元）,计量单位,使用部门,使用人,存放地点\n";
+  for (int i = 0; i < 12; ++i) {
+    csv += "投影仪 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,100.00,台,教务处,陈一,实验楼/2层/201\n";
+  }
+  exchange::AssetImportOptions o;
+  o.org_id = unit->id;
+  o.batch_id = "cli-stats";
+  auto r = exchange::ImportAssets({*command->db, *command->assets, *command->directories}, cli_, csv, o);
+  ASSERT_TRUE(r.ok()) << r.error().en;
+  ASSERT_EQ(r->imported, 12);
+  EXPECT_EQ(body(finance, by_org_state), "12/120000;统计一中:in_use=12");
+  EXPECT_EQ(renders, 2);
+  if (TestEngine() == db::Engine::kSqlite) {
+    tried = server->assets->TryStatisticsBody(finance, by_org_state);
+    ASSERT_TRUE(tried.ok() && *tried);
+    EXPECT_EQ(**tried, "12/120000;统计一中:in_use=12");
+  }
+
+  // A state change through the server itself.
+  auto idle = server->assets->MarkIdle(cli_, r->first_number, {"闲置", std::nullopt});
+  ASSERT_TRUE(idle.ok()) << idle.error().en;
+  EXPECT_EQ(body(finance, by_org_state), "12/120000;统计一中:idle=1;统计一中:in_use=11");
+
+  // The unit renamed by the command line.
+  auto current = command->orgs->Lookup(unit->id);
+  ASSERT_TRUE(current.ok());
+  org::OrgPatch rename;
+  rename.version = current->version;
+  rename.name = "统计第一中学";
+  ASSERT_TRUE(command->orgs->Update(cli_, unit->id, rename).ok());
+  EXPECT_EQ(body(finance, by_org_state), "12/120000;统计第一中学:idle=1;统计第一中学:in_use=11");
+  EXPECT_EQ(renders, 4);
+
+  // Each scope has its own answer: a second unit gets 3 cards; the first
+  // unit's clerk asking the county's questions sees the first unit only.
+  auto unit2 = command->orgs->Create(
+      cli_, {county->id, "STAT-U2", "统计二中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  ASSERT_TRUE(unit2.ok()) << unit2.error().en;
+  std::string csv2 = csv.substr(0, csv.find('\n') + 1);
+  for (int i = 0; i < 3; ++i) csv2 += "课桌 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,50.00,张,总务处,林二,教学楼/1层/101\n";
+  o.org_id = unit2->id;
+  r = exchange::ImportAssets({*command->db, *command->assets, *command->directories}, cli_, csv2, o);
+  ASSERT_TRUE(r.ok() && r->imported == 3) << (r.ok() ? "" : r.error().en);
+  EXPECT_EQ(body(finance, by_org_state),
+            "15/135000;统计第一中学:idle=1;统计第一中学:in_use=11;统计二中:in_use=3");
+  const auth::Principal clerk_who = LoggedIn(*server, "stat_clerk", unit->id, auth::Role::kUnitClerk);
+  ASSERT_GT(clerk_who.user_id, 0);
+  EXPECT_EQ(body(clerk_who, by_org_state), "12/120000;统计第一中学:idle=1;统计第一中学:in_use=11");
+  EXPECT_EQ(body(finance, by_org_state),
+            "15/135000;统计第一中学:idle=1;统计第一中学:in_use=11;统计二中:in_use=3");
+  if (TestEngine() == db::Engine::kSqlite) {
+    tried = server->assets->TryStatisticsBody(clerk_who, by_org_state);
+    ASSERT_TRUE(tried.ok() && *tried);
+    EXPECT_EQ(**tried, "12/120000;统计第一中学:idle=1;统计第一中学:in_use=11");
+  }
+  // Outside the clerk's scope: refused, and nothing cached answers it.
+  const asset::StatsQuery other_unit{unit2->id, {asset::StatsDimension::kState}};
+  EXPECT_EQ(body(finance, other_unit), "3/15000;?:in_use=3");
+  auto refused = server->assets->StatisticsBody(clerk_who, other_unit, render);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorCode::kNotFound);
+  auto refused_try = server->assets->TryStatisticsBody(clerk_who, other_unit);
+  EXPECT_TRUE(refused_try.ok() && *refused_try == nullptr);
 }
 
 }  // namespace

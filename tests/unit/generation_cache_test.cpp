@@ -1,0 +1,62 @@
+#include "core/generation_cache.h"
+
+#include <gtest/gtest.h>
+
+namespace minsheng {
+namespace {
+
+std::shared_ptr<const std::string> Body(size_t n, char c = 'x') {
+  return std::make_shared<const std::string>(n, c);
+}
+
+TEST(GenerationCacheTest, AnswersOnlyForTheGenerationItWasStoredWith) {
+  GenerationCache cache(1000);
+  EXPECT_EQ(cache.Find("k", 1), nullptr);
+  cache.Store("k", 1, Body(10, 'a'));
+  ASSERT_NE(cache.Find("k", 1), nullptr);
+  EXPECT_EQ(*cache.Find("k", 1), std::string(10, 'a'));
+  EXPECT_EQ(cache.Find("other", 1), nullptr);
+  // The data changed: the entry is stale and dropped.
+  EXPECT_EQ(cache.Find("k", 2), nullptr);
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
+TEST(GenerationCacheTest, ANewerGenerationReplacesAndAnOlderOneIsIgnored) {
+  GenerationCache cache(1000);
+  cache.Store("k", 5, Body(10, 'b'));
+  cache.Store("k", 4, Body(20, 'a'));  // a slower computation of older data
+  ASSERT_NE(cache.Find("k", 5), nullptr);
+  EXPECT_EQ(*cache.Find("k", 5), std::string(10, 'b'));
+  cache.Store("k", 6, Body(30, 'c'));
+  EXPECT_EQ(cache.bytes(), 30u);
+  ASSERT_NE(cache.Find("k", 6), nullptr);
+  EXPECT_EQ(cache.Find("k", 6)->size(), 30u);
+}
+
+TEST(GenerationCacheTest, EvictsTheLeastRecentlyUsedToStayWithinItsBytes) {
+  GenerationCache cache(100);
+  cache.Store("a", 1, Body(40));
+  cache.Store("b", 1, Body(40));
+  ASSERT_NE(cache.Find("a", 1), nullptr);  // a is now more recent than b
+  cache.Store("c", 1, Body(40));           // 120 > 100: b goes
+  EXPECT_NE(cache.Find("a", 1), nullptr);
+  EXPECT_EQ(cache.Find("b", 1), nullptr);
+  EXPECT_NE(cache.Find("c", 1), nullptr);
+  EXPECT_EQ(cache.bytes(), 80u);
+  cache.Store("huge", 1, Body(101));  // larger than the whole cache: not kept
+  EXPECT_EQ(cache.Find("huge", 1), nullptr);
+  EXPECT_EQ(cache.size(), 2u);
+}
+
+TEST(GenerationCacheTest, ZeroBytesKeepsNothing) {
+  GenerationCache cache(0);
+  cache.Store("k", 1, Body(1));
+  EXPECT_EQ(cache.Find("k", 1), nullptr);
+  cache.Store("e", 1, Body(0));  // not even an empty body
+  EXPECT_EQ(cache.Find("e", 1), nullptr);
+  EXPECT_EQ(cache.size(), 0u);
+}
+
+}  // namespace
+}  // namespace minsheng
