@@ -275,7 +275,10 @@ struct CardValueAt {
 // ---------------------------------------------------------------------------
 // Finding cards.
 
-enum class SortKey { kNumber, kName, kAcquiredOn, kOriginalValue };
+// kRegistered: registration order (the card id), newest first by default for
+// free text (the full-text index is read in that order, see docs/openapi.yaml).
+enum class SortKey { kNumber, kName, kAcquiredOn, kOriginalValue, kRegistered };
+inline constexpr int kSortKeys = 5;
 std::string_view SortKeyName(SortKey k);
 std::optional<SortKey> ParseSortKey(std::string_view s);
 

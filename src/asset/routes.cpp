@@ -241,18 +241,29 @@ Result<CardFilter> ReadCardFilter(const http::Request& req) {
     }
   }
   f.q = q.Text("q", 100);
-  if (auto s = q.Text("sort", 20)) {
-    auto k = ParseSortKey(*s);
+  const auto sort = q.Text("sort", 20);
+  if (sort) {
+    auto k = ParseSortKey(*sort);
     if (!k) {
-      q.errors.push_back({"sort", "invalid", "排序字段应为 number/name/acquired_on/original_value",
-                          "must be number, name, acquired_on or original_value"});
+      q.errors.push_back({"sort", "invalid", "排序字段应为 number/name/acquired_on/original_value/registered",
+                          "must be number, name, acquired_on, original_value or registered"});
     } else {
       f.sort = *k;
     }
   }
-  if (auto o = q.Text("order", 10)) {
-    if (*o != "asc" && *o != "desc") q.errors.push_back({"order", "invalid", "应为 asc 或 desc", "must be asc or desc"});
-    f.descending = *o == "desc";
+  // Free text without a chosen sort: the newest registered matches first,
+  // the order the full-text index reads cheapest (a page costs about its
+  // own hits however common the text).
+  const auto order = q.Text("order", 10);
+  if (!sort && f.q) {
+    f.sort = SortKey::kRegistered;
+    f.descending = true;
+  }
+  if (order) {
+    if (*order != "asc" && *order != "desc") {
+      q.errors.push_back({"order", "invalid", "应为 asc 或 desc", "must be asc or desc"});
+    }
+    f.descending = *order == "desc";
   }
   f.limit = q.Limit();
   f.cursor = q.Text("cursor", 2100);

@@ -46,12 +46,15 @@ std::string_view SortKeyName(SortKey k) {
       return "acquired_on";
     case SortKey::kOriginalValue:
       return "original_value";
+    case SortKey::kRegistered:
+      return "registered";
   }
   return "number";
 }
 
 std::optional<SortKey> ParseSortKey(std::string_view s) {
-  for (auto k : {SortKey::kNumber, SortKey::kName, SortKey::kAcquiredOn, SortKey::kOriginalValue}) {
+  for (auto k : {SortKey::kNumber, SortKey::kName, SortKey::kAcquiredOn, SortKey::kOriginalValue,
+                 SortKey::kRegistered}) {
     if (SortKeyName(k) == s) return k;
   }
   return std::nullopt;
@@ -1183,6 +1186,11 @@ constexpr size_t kMergeUnits = 64;
 // pages without text.)
 constexpr int64_t kWalkHits = 5'000;
 constexpr int64_t kProbeHits = 100'000;
+// Free text in registration order (SQLite): up to this many hits are
+// gathered and sorted; past it the full-text index drives the page in its
+// own (rowid) order and reads about one hit per card shown (kFtsOrder). The
+// total counts up to this many and is "more than" beyond.
+constexpr int64_t kOrderedTextHits = 1'000;
 // Short text has no index: its total counts the matches among the scope's
 // first kShortScanRows cards and, past them, is a lower bound (total_capped).
 constexpr int64_t kShortScanRows = 20'000;
@@ -1219,6 +1227,9 @@ std::string EncodeCursor(SortKey sort, bool desc, const Card& last) {
       break;
     case SortKey::kOriginalValue:
       value = std::to_string(last.original_value.value);
+      break;
+    case SortKey::kRegistered:
+      value = std::to_string(last.id);
       break;
   }
   return std::to_string(static_cast<int>(sort)) + "." + (desc ? "1" : "0") + "." + HexEncode(value) + "." +
@@ -1270,6 +1281,8 @@ bool Before(const Card& a, const Card& b, SortKey sort, bool desc) {
         return std::make_tuple(std::string_view(), static_cast<int64_t>(c.acquired_on.days), c.id);
       case SortKey::kOriginalValue:
         return std::make_tuple(std::string_view(), c.original_value.value, c.id);
+      case SortKey::kRegistered:
+        return std::make_tuple(std::string_view(), c.id, c.id);
     }
     return std::make_tuple(std::string_view(), int64_t{0}, c.id);
   };
@@ -1328,7 +1341,12 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
   // choose the plan and, when the scope holds every card and nothing else
   // filters, are the total.
   int64_t hits = -1;
-  if (f.text) {
+  const bool text_by_registration = f.text && f.sort == SortKey::kRegistered;
+  const int64_t count_cap = text_by_registration ? kOrderedTextHits : kCountCap;
+  if (text_by_registration) {
+    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(*conn, *f.text, kOrderedTextHits + 1));
+    if (hits > kOrderedTextHits) f.text_plan = StoreFilter::TextPlan::kFtsOrder;
+  } else if (f.text) {
     MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(*conn, *f.text, kProbeHits + 1));
     if (hits > kProbeHits) {
       f.text_plan = StoreFilter::TextPlan::kWalkProbe;
@@ -1386,13 +1404,13 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
       MS_ASSIGN_OR_RETURN(auto t, AssetStore::RollupTotal(*conn, scope, f.category_prefix, f.state));
       counted += t.first;
     } else if (whole_register) {
-      counted += hits;  // exact up to kProbeHits, beyond the cap
+      counted += hits;  // exact up to the cap it was counted to, beyond count_cap
     } else if (f.short_text_pattern) {
       MS_ASSIGN_OR_RETURN(const auto n, AssetStore::CountShortText(*conn, scope, f, kShortScanRows));
       counted += n.second;
       short_capped = short_capped || n.first >= kShortScanRows;
-    } else if (counted <= kCountCap) {
-      MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::Count(*conn, scope, f, kCountCap));
+    } else if (counted <= count_cap) {
+      MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::Count(*conn, scope, f, count_cap));
       counted += n;
     }
   }
@@ -1407,8 +1425,8 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
   if (short_capped) {
     page.total = counted;
     page.total_capped = true;
-  } else if (!rollup_total && counted > kCountCap) {
-    page.total = kCountCap;
+  } else if (!rollup_total && counted > count_cap) {
+    page.total = count_cap;
     page.total_capped = true;
   } else {
     page.total = counted;

@@ -283,6 +283,12 @@ inline constexpr const char* kTextSqlite = " AND a.id IN (SELECT rowid FROM asse
 // set, or the index asked per card; `+` keeps the planner on the number index.
 inline constexpr const char* kTextWalkSet =
     " AND +a.id IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH $T)";
+// Registration order over many hits (StoreFilter::TextPlan::kFtsOrder): the
+// full-text index drives the loop in rowid order (CROSS JOIN keeps it
+// outermost), so a page reads about as many hits as it shows.
+inline constexpr const char* kFtsOrderHead =
+    "SELECT a.id FROM assets_fts f CROSS JOIN assets a ON a.id = f.rowid JOIN locations l ON l.id = a.location_id "
+    "WHERE assets_fts MATCH $T AND ";
 inline constexpr const char* kTextWalkProbe =
     " AND EXISTS (SELECT 1 FROM assets_fts f WHERE assets_fts MATCH $T AND f.rowid = a.id)";
 // Hits of the full-text index, up to a cap: $1 the phrase, $2 the cap.
@@ -298,14 +304,14 @@ inline constexpr const char* kIdsHead = "SELECT a.id FROM assets a JOIN location
 inline constexpr const char* kTextPg =
     " AND (a.name || chr(31) || a.number || chr(31) || COALESCE(a.model, '') || chr(31) || "
     "COALESCE(a.serial_no, '') || chr(31) || COALESCE(a.brand, '')) ILIKE $T ESCAPE '!'";
-// Sort columns by SortKey (number, name, acquired_on, original_value). Names
+// Sort columns by SortKey (number, name, acquired_on, original_value, registered). Names
 // sort by code point on both engines (PostgreSQL: COLLATE "C", matching
 // assets_org_name there), so pages merged across units agree with the
 // database's own order.
-inline constexpr const char* kSortColumns[4] = {"a.number", "a.name", "a.acquired_on", "a.original_value"};
-inline constexpr const char* kSortColumnsPg[4] = {"a.number", "a.name COLLATE \"C\"", "a.acquired_on",
-                                                  "a.original_value"};
-inline constexpr const char* kSortNames[4] = {"number", "name", "acquired_on", "original_value"};
+inline constexpr const char* kSortColumns[5] = {"a.number", "a.name", "a.acquired_on", "a.original_value", "a.id"};
+inline constexpr const char* kSortColumnsPg[5] = {"a.number", "a.name COLLATE \"C\"", "a.acquired_on",
+                                                  "a.original_value", "a.id"};
+inline constexpr const char* kSortNames[5] = {"number", "name", "acquired_on", "original_value", "registered"};
 
 // The orgs under a path that own cards (rollup buckets), for per-unit paging.
 inline constexpr db::Sql kOwnersUnder{

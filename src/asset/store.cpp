@@ -163,6 +163,9 @@ class Statements {
   const db::Sql& walk(bool subtree, bool desc, bool after, bool probe) const {
     return sqls_[walk_[WalkIndex(subtree, desc, after, probe)]];
   }
+  const db::Sql& fts_order(bool subtree, bool desc, bool after) const {
+    return sqls_[fts_order_[(subtree ? 4 : 0) + (desc ? 2 : 0) + (after ? 1 : 0)]];
+  }
   const db::Sql& count_short(bool subtree) const { return sqls_[count_short_[subtree ? 1 : 0]]; }
   const db::Sql& count(bool subtree, bool text) const { return sqls_[count_[(subtree ? 2 : 0) + (text ? 1 : 0)]]; }
 
@@ -170,7 +173,7 @@ class Statements {
 
  private:
   static size_t Index(int shape, SortKey sort, bool desc, bool after, bool text) {
-    return (((static_cast<size_t>(shape) * 4 + static_cast<size_t>(sort)) * 2 + (desc ? 1u : 0u)) * 2 +
+    return (((static_cast<size_t>(shape) * kSortKeys + static_cast<size_t>(sort)) * 2 + (desc ? 1u : 0u)) * 2 +
             (after ? 1u : 0u)) *
                2 +
            (text ? 1u : 0u);
@@ -232,7 +235,7 @@ class Statements {
     const char* kShapeNames[3] = {"unit", "subtree", "ordered"};
     for (int shape = 0; shape < 3; ++shape) {
       const std::string where = std::string(kScopes[shape]) + sql::kFilters;
-      for (int sort = 0; sort < 4; ++sort) {
+      for (int sort = 0; sort < kSortKeys; ++sort) {
         for (int desc = 0; desc < 2; ++desc) {
           for (int after = 0; after < 2; ++after) {
             for (int text = 0; text < 2; ++text) {
@@ -241,7 +244,7 @@ class Statements {
               int next = sql::kFilterParams + 1;
               if (text) AddText(sqlite, pg, next);
               const int after_param = next;
-              const bool unique = static_cast<SortKey>(sort) == SortKey::kNumber;
+              const bool unique = Unique(static_cast<SortKey>(sort));
               if (after) next += unique ? 1 : 2;
               sqlite += OrderTail(sql::kSortColumns[sort], unique, desc != 0, after != 0, after_param, next);
               pg += OrderTail(sql::kSortColumnsPg[sort], unique, desc != 0, after != 0, after_param, next);
@@ -265,6 +268,32 @@ class Statements {
       }
     }
     AddWalks();
+    AddFtsOrder();
+  }
+
+  // Sorts whose value alone orders the cards (no id tie-break).
+  static bool Unique(SortKey s) { return s == SortKey::kNumber || s == SortKey::kRegistered; }
+
+  // Registration-ordered pages driven by the full-text index (SQLite).
+  void AddFtsOrder() {
+    const char* kScopes[2] = {sql::kScopeUnit, sql::kScopeSubtree};
+    for (int scope = 0; scope < 2; ++scope) {
+      for (int desc = 0; desc < 2; ++desc) {
+        for (int after = 0; after < 2; ++after) {
+          const int text_param = sql::kFilterParams + 1;
+          std::string ids = std::string(sql::kFtsOrderHead) + kScopes[scope] + sql::kFilters;
+          Replace(ids, "$T", "$" + std::to_string(text_param));
+          const int after_param = text_param + 1;
+          const int limit_param = after_param + (after ? 1 : 0);
+          if (after) ids += std::string(" AND f.rowid ") + (desc ? "< $" : "> $") + std::to_string(after_param);
+          ids += std::string(" ORDER BY f.rowid") + (desc ? " DESC" : "") + " LIMIT $" + std::to_string(limit_param);
+          const std::string name = std::string("asset.list.fts_order.") + (scope ? "subtree" : "unit") +
+                                   (desc ? ".desc" : ".asc") + (after ? ".after" : "");
+          fts_order_[scope * 4 + desc * 2 + after] =
+              Add(name, SqliteLike(PageOf(ids, "a.id", true, desc != 0)), "");
+        }
+      }
+    }
   }
 
   // The cards of the ids statement `ids` (ORDER BY … LIMIT included), with
@@ -343,7 +372,8 @@ class Statements {
   std::deque<std::string> texts_;
   std::deque<db::Sql> sqls_;
   size_t insert_one_ = 0, insert_returning_ = 0, insert_batch_ = 0;
-  size_t list_[96] = {};
+  size_t list_[3 * kSortKeys * 8] = {};
+  size_t fts_order_[8] = {};
   size_t walk_[16] = {};
   size_t count_short_[2] = {};
   size_t count_[4] = {};
@@ -577,16 +607,19 @@ Result<std::vector<Card>> AssetStore::List(db::Connection& c, const StoreScope& 
     } else {
       p.emplace_back(f.after->int_value);
     }
-    if (f.sort != SortKey::kNumber) p.emplace_back(f.after->id);
+    if (f.sort != SortKey::kNumber && f.sort != SortKey::kRegistered) p.emplace_back(f.after->id);
   }
   p.emplace_back(limit);
   const bool walk = f.text && f.text_plan != StoreFilter::TextPlan::kHits && f.sort == SortKey::kNumber &&
                     c.engine() == db::Engine::kSqlite && (scope.unit || scope.ordered);
+  const bool fts_order = f.text && f.text_plan == StoreFilter::TextPlan::kFtsOrder &&
+                         f.sort == SortKey::kRegistered && c.engine() == db::Engine::kSqlite;
   const auto& sql =
-      walk ? Statements::Get().walk(!scope.unit, f.descending, f.after.has_value(),
-                                    f.text_plan == StoreFilter::TextPlan::kWalkProbe)
-           : Statements::Get().list(Statements::Shape(scope), f.sort, f.descending, f.after.has_value(),
-                                    f.text.has_value());
+      fts_order ? Statements::Get().fts_order(!scope.unit, f.descending, f.after.has_value())
+      : walk    ? Statements::Get().walk(!scope.unit, f.descending, f.after.has_value(),
+                                         f.text_plan == StoreFilter::TextPlan::kWalkProbe)
+                : Statements::Get().list(Statements::Shape(scope), f.sort, f.descending, f.after.has_value(),
+                                         f.text.has_value());
   std::vector<Card> out;
   out.reserve(static_cast<size_t>(limit));
   MS_TRY(c.ForEach(sql, p, [&](const db::Row& r) {
@@ -656,6 +689,10 @@ Result<std::pair<int64_t, int64_t>> AssetStore::RollupTotal(db::Connection& c, c
 const db::Sql& AssetStore::ListStatementForTest(const StoreScope& scope, SortKey sort, bool desc, bool after,
                                                 bool text) {
   return Statements::Get().list(Statements::Shape(scope), sort, desc, after, text);
+}
+
+const db::Sql& AssetStore::FtsOrderStatementForTest(bool subtree, bool desc, bool after) {
+  return Statements::Get().fts_order(subtree, desc, after);
 }
 
 Result<std::vector<int64_t>> AssetStore::OwnersUnder(db::Connection& c, std::string_view path) {

@@ -29,7 +29,7 @@ struct StoreScope {
 // A keyset position: the sort value of the last row seen and its id.
 struct ListCursor {
   std::string text_value;  // number / name sorts
-  int64_t int_value = 0;   // date / value sorts
+  int64_t int_value = 0;   // date / value sorts (registered: the id)
   int64_t id = 0;
 };
 
@@ -49,7 +49,9 @@ struct StoreFilter {
   // index and test each card against the hits instead of sorting every hit.
   // kWalkProbe asks the full-text index per card (fewer cards to walk than
   // hits to gather: very common text); kWalkSet gathers the hits first.
-  enum class TextPlan { kHits, kWalkSet, kWalkProbe };
+  // SQLite, registration order, many hits: kFtsOrder reads the full-text
+  // index itself in rowid order and stops at the page's end.
+  enum class TextPlan { kHits, kWalkSet, kWalkProbe, kFtsOrder };
   TextPlan text_plan = TextPlan::kHits;
   SortKey sort = SortKey::kNumber;
   bool descending = false;
@@ -160,6 +162,8 @@ class AssetStore {
 
   // The list statement of one shape (tests check its query plan).
   static const db::Sql& ListStatementForTest(const StoreScope& scope, SortKey sort, bool desc, bool after, bool text);
+  // The registration-ordered page read off the full-text index (SQLite).
+  static const db::Sql& FtsOrderStatementForTest(bool subtree, bool desc, bool after);
 };
 
 // ext_json of a card (empty optional when the card has no extension fields)

@@ -274,3 +274,43 @@ describe('export', () => {
     assert.ok(clerkRows > 1)
   })
 })
+
+describe('free text order', () => {
+  test('without a sort, free text lists the newest registered first; a chosen sort is kept', async () => {
+    const q = encodeURIComponent('计算机')
+    const byDefault = await c.clerk.json(`/api/v1/assets?org=${ids.school}&q=${q}&limit=5`)
+    const registered = await c.clerk.json(`/api/v1/assets?org=${ids.school}&q=${q}&sort=registered&order=desc&limit=5`)
+    assert.ok(byDefault.items.length > 1, 'the demo school has computers')
+    assert.deepEqual(byDefault.items.map((a) => a.number), registered.items.map((a) => a.number))
+    assert.equal(byDefault.total, registered.total)
+    // Registration order is the reverse of oldest-first, page for page.
+    const oldest = { items: [] }
+    for (let cursor = ''; ;) {
+      const page = await c.clerk.json(`/api/v1/assets?org=${ids.school}&q=${q}&sort=registered&limit=200${cursor}`)
+      oldest.items.push(...page.items)
+      if (!page.next_cursor) break
+      cursor = `&cursor=${encodeURIComponent(page.next_cursor)}`
+    }
+    assert.equal(oldest.items.length, registered.total)
+    assert.deepEqual(oldest.items.slice(-5).reverse().map((a) => a.number), registered.items.map((a) => a.number))
+    // An explicit sort still orders by its key.
+    const byNumber = await c.clerk.json(`/api/v1/assets?org=${ids.school}&q=${q}&sort=number&limit=5`)
+    const numbers = byNumber.items.map((a) => a.number)
+    assert.deepEqual(numbers, [...numbers].sort())
+    // Without text the default stays the number.
+    const plain = await c.clerk.json(`/api/v1/assets?org=${ids.school}&limit=5`)
+    const plainNumbers = plain.items.map((a) => a.number)
+    assert.deepEqual(plainNumbers, [...plainNumbers].sort())
+    // A cursor of the default order pages on in it.
+    assert.ok(byDefault.next_cursor, 'more than 5 computers')
+    const next = await c.clerk.json(`/api/v1/assets?org=${ids.school}&q=${q}&limit=5&cursor=${encodeURIComponent(byDefault.next_cursor)}`)
+    const n = oldest.items.length
+    assert.deepEqual(next.items.map((a) => a.number), oldest.items.slice(Math.max(0, n - 10), n - 5).reverse().map((a) => a.number))
+  })
+
+  test('an unknown sort is refused at the field in both languages', async () => {
+    const r = await c.clerk.get(`/api/v1/assets?org=${ids.school}&sort=newest`)
+    expectProblem(assert, r, 400, 'validation_failed', { sort: 'invalid' })
+    assert.match(r.json.errors.find((e) => e.field === 'sort').message, /registered/)
+  })
+})

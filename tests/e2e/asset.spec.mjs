@@ -256,6 +256,8 @@ test('(b) search by free text and filter by state', async () => {
     await page.locator('[data-test=asset-total]', { hasText: '共 1 条' }).waitFor()
     await tableRows(page).filter({ hasText: setup.cards.desktop.number }).waitFor()
     assert.equal(await tableRows(page).count(), 1)
+    // Without a chosen column, matches come newest registered first, and the page says so.
+    await page.locator('[data-test=asset-order-hint]', { hasText: '按登记时间从新到旧' }).waitFor()
     await screenshot(page, 'asset-b1-search-text')
 
     // Three cards of this run; the state filter keeps the idle one.

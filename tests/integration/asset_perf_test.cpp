@@ -19,6 +19,16 @@ using asset::StoreScope;
 
 class AssetPerfTest : public AssetTest {
  protected:
+  // A card of school B named `name` (its room, custodian and department).
+  CardInput InSchoolB(const std::string& name) const {
+    CardInput c = ValidInput();
+    c.name = name;
+    c.location_id = room_b_.id;
+    c.custodian_id = staff_b_.id;
+    c.department_id = dept_b_.id;
+    return c;
+  }
+
   // Stats of `org` grouped by org, as child id → count.
   std::map<int64_t, int64_t> CountsByChild(int64_t org) {
     auto s = assets_->Statistics(CliPrincipal(), {org, {asset::StatsDimension::kOrg}});
@@ -128,11 +138,7 @@ TEST_F(AssetPerfTest, FreeTextWalksGiveTheSamePagesAsSortedHits) {
   CardInput other = ValidInput();
   other.name = "办公桌";
   MustRegister(other);
-  CardInput b = ValidInput();
-  b.name = "台式计算机";
-  b.location_id = room_b_.id;
-  b.custodian_id = staff_b_.id;
-  b.department_id = dept_b_.id;
+  const CardInput b = InSchoolB("台式计算机");
   all.push_back(MustRegister(b, school_b_.id).number);
   of_b.insert(all.back());
   std::sort(all.begin(), all.end());
@@ -182,6 +188,111 @@ TEST_F(AssetPerfTest, FreeTextWalksGiveTheSamePagesAsSortedHits) {
   ASSERT_EQ(page->items.size(), 2u);
   EXPECT_EQ(page->items[0].number, all[0]);
   EXPECT_EQ(page->items[1].number, all[1]);
+}
+
+// Free text in registration order: gathered and sorted (few hits) or read
+// off the full-text index in its own order (many hits, SQLite) — the same
+// pages either way, newest first by default, in scope only.
+TEST_F(AssetPerfTest, FreeTextInRegistrationOrderGivesTheSamePagesByEitherPlan) {
+  std::vector<int64_t> all;  // ids of the cards named …计算机, ascending
+  std::set<int64_t> of_b;
+  for (int i = 0; i < 7; ++i) {
+    CardInput c = ValidInput();
+    c.name = i % 2 ? "台式计算机" : "便携计算机";
+    all.push_back(MustRegister(c).id);
+    if (i == 3) {
+      const CardInput b = InSchoolB("台式计算机");
+      all.push_back(MustRegister(b, school_b_.id).id);
+      of_b.insert(all.back());
+    }
+  }
+  CardInput other = ValidInput();
+  other.name = "办公桌";
+  MustRegister(other);
+
+  auto conn = db_->Read();
+  ASSERT_TRUE(conn.ok());
+  for (const bool subtree : {false, true}) {
+    StoreScope scope;
+    scope.unit = !subtree;
+    scope.org_id = school_a_.id;
+    scope.path = county_.path;
+    for (const auto plan : {StoreFilter::TextPlan::kHits, StoreFilter::TextPlan::kFtsOrder}) {
+      for (const bool desc : {false, true}) {
+        StoreFilter f;
+        f.text = "计算机";
+        f.text_plan = plan;
+        f.sort = SortKey::kRegistered;
+        f.descending = desc;
+        std::vector<int64_t> got;
+        for (int guard = 0; guard < 10; ++guard) {  // pages of 3
+          auto cards = asset::AssetStore::List(**conn, scope, f, 3);
+          ASSERT_TRUE(cards.ok()) << cards.error().log_detail;
+          for (const auto& c : *cards) got.push_back(c.id);
+          if (cards->size() < 3) break;
+          f.after = asset::ListCursor{"", cards->back().id, cards->back().id};
+        }
+        std::vector<int64_t> want;
+        for (const int64_t id : all) {
+          if (subtree || !of_b.contains(id)) want.push_back(id);
+        }
+        if (desc) std::reverse(want.begin(), want.end());
+        EXPECT_EQ(got, want) << "subtree " << subtree << " plan " << static_cast<int>(plan) << " desc " << desc;
+      }
+    }
+  }
+
+  // Through the service, with more hits than are gathered (1,000): the
+  // newest first, the total "more than 1,000", pages by cursor agreeing
+  // with the ids, and school A's clerk sees school A's only.
+  std::vector<CardInput> many(1'010, ValidInput());
+  for (size_t i = 0; i < many.size(); ++i) many[i].name = "多功能投影仪 " + std::to_string(i);
+  {
+    auto tx = db_->Write();
+    ASSERT_TRUE(tx.ok());
+    auto r = assets_->RegisterMany(tx->conn(), ClerkA(), school_a_.id, many);
+    ASSERT_TRUE(r.ok()) << r.error().en;
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  const CardInput in_b = InSchoolB("多功能投影仪 B");
+  const int64_t b_id = MustRegister(in_b, school_b_.id).id;
+  asset::CardFilter f;
+  f.q = "功能投影";
+  f.sort = SortKey::kRegistered;
+  f.descending = true;
+  f.limit = 40;
+  auto page = assets_->List(CliPrincipal(), f);
+  ASSERT_TRUE(page.ok()) << page.error().en;
+  EXPECT_EQ(page->total, 1'000);
+  EXPECT_TRUE(page->total_capped);
+  ASSERT_EQ(page->items.size(), 40u);
+  EXPECT_EQ(page->items[0].id, b_id);  // the newest, in school B
+  for (size_t i = 1; i < page->items.size(); ++i) {
+    EXPECT_EQ(page->items[i].id, page->items[i - 1].id - 1) << i;  // consecutive registrations
+  }
+  f.cursor = page->next_cursor;
+  auto second = assets_->List(CliPrincipal(), f);
+  ASSERT_TRUE(second.ok()) << second.error().en;
+  ASSERT_EQ(second->items.size(), 40u);
+  EXPECT_EQ(second->items[0].id, page->items.back().id - 1);
+
+  asset::CardFilter mine;
+  mine.q = "功能投影";
+  mine.sort = SortKey::kRegistered;
+  mine.descending = true;
+  mine.limit = 5;
+  auto clerk = assets_->List(Who(clerk_a_), mine);
+  ASSERT_TRUE(clerk.ok()) << clerk.error().en;
+  ASSERT_EQ(clerk->items.size(), 5u);
+  EXPECT_EQ(clerk->items[0].id, b_id - 1);  // B's card is not in school A
+  EXPECT_EQ(clerk->total, 1'000);
+  EXPECT_TRUE(clerk->total_capped);
+  // A few hits are counted exactly.
+  mine.q = "便携计算机";
+  clerk = assets_->List(Who(clerk_a_), mine);
+  ASSERT_TRUE(clerk.ok());
+  EXPECT_EQ(clerk->total, 4);
+  EXPECT_FALSE(clerk->total_capped);
 }
 
 }  // namespace

@@ -249,7 +249,8 @@ TEST_F(AssetSearchTest, CursorPagingIsStableWithTies) {
     ASSERT_TRUE(tx->Commit().ok());
   }
   const size_t expected = 23 + 4;
-  for (auto sort : {SortKey::kNumber, SortKey::kName, SortKey::kAcquiredOn, SortKey::kOriginalValue}) {
+  for (auto sort :
+       {SortKey::kNumber, SortKey::kName, SortKey::kAcquiredOn, SortKey::kOriginalValue, SortKey::kRegistered}) {
     for (bool desc : {false, true}) {
       CardFilter f;
       f.sort = sort;
@@ -285,6 +286,8 @@ TEST_F(AssetSearchTest, CursorPagingIsStableWithTies) {
               return std::make_pair(std::to_string(1000000 + c.acquired_on.days), c.id);
             case SortKey::kOriginalValue:
               return std::make_pair(std::to_string(100000000000 + c.original_value.value), c.id);
+            case SortKey::kRegistered:
+              return std::make_pair(std::string(), c.id);
           }
           return std::make_pair(std::string(), c.id);
         };
@@ -406,6 +409,51 @@ TEST_F(AssetSearchTest, ListQueriesUseAnIndexWithoutSorting) {
     }
   }
   if (!sqlite) (void)(*conn)->ExecScript("RESET enable_seqscan; RESET enable_sort");
+}
+
+// Free text with many hits in registration order (SQLite): the full-text
+// index is the outer loop, read in rowid order, and nothing is sorted — a
+// page costs about its own hits.
+TEST_F(AssetSearchTest, RegistrationOrderedTextReadsTheIndexInItsOwnOrder) {
+  if (db_->engine() != db::Engine::kSqlite) GTEST_SKIP() << "SQLite's FTS5 plan";
+  auto conn = db_->Read();
+  ASSERT_TRUE(conn.ok());
+  for (const bool subtree : {false, true}) {
+    for (const bool desc : {false, true}) {
+      for (const bool after : {false, true}) {
+        const db::Sql& sql = asset::AssetStore::FtsOrderStatementForTest(subtree, desc, after);
+        std::vector<db::Param> p;
+        if (subtree) {
+          p.emplace_back(std::string_view(county_.path));
+        } else {
+          p.emplace_back(school_a_.id);
+        }
+        for (int i = 0; i < 9; ++i) p.emplace_back(nullptr);
+        p.emplace_back("\"计算机\"");
+        if (after) p.emplace_back(int64_t{1000});
+        p.emplace_back(int64_t{51});
+        const std::string text = std::string("EXPLAIN QUERY PLAN ") + sql.text;
+        const std::string name = std::string("test.plan.") + sql.name;
+        std::vector<std::string> steps;
+        auto r = (*conn)->ForEach({name.c_str(), text.c_str()}, p, [&](const db::Row& row) {
+          steps.push_back(row.Text(3));
+          return true;
+        });
+        ASSERT_TRUE(r.ok()) << r.error().log_detail;
+        std::string plan;
+        for (const auto& s : steps) plan += s + "\n";
+        // The page's ids (the plan up to "SCAN p"; only the page itself is
+        // sorted after): the hits are the outer loop, cards read by rowid,
+        // no sort step.
+        const std::string ids = plan.substr(0, plan.find("SCAN p"));
+        ASSERT_NE(ids.size(), plan.size()) << sql.name << "\n" << plan;
+        EXPECT_EQ(ids.find("TEMP B-TREE"), std::string::npos) << sql.name << "\n" << plan;
+        const auto fts = ids.find("SCAN f VIRTUAL TABLE");
+        ASSERT_NE(fts, std::string::npos) << sql.name << "\n" << plan;
+        EXPECT_LT(fts, ids.find("SEARCH a USING INTEGER PRIMARY KEY")) << sql.name << "\n" << plan;
+      }
+    }
+  }
 }
 
 // A subtree's pages: merged per unit (few units) or off the global index

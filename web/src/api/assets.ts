@@ -14,7 +14,8 @@ export const FUNDING_SOURCES = ['财政拨款', '非财政'] as const
 export const BUILDING_STRUCTURES = ['钢结构', '钢筋混凝土', '砖混', '砖木', '简易', '其他'] as const
 export const DEPRECIATION_METHODS = ['straight_line', 'units_of_work', 'none'] as const
 export type DepreciationMethod = (typeof DEPRECIATION_METHODS)[number]
-export const SORT_KEYS = ['number', 'name', 'acquired_on', 'original_value'] as const
+// registered: registration order (newest first is the server's default for free text).
+export const SORT_KEYS = ['number', 'name', 'acquired_on', 'original_value', 'registered'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
 
 export type CardGroup =
