@@ -251,11 +251,12 @@ Result<CardFilter> ReadCardFilter(const http::Request& req) {
       f.sort = *k;
     }
   }
-  // Free text without a chosen sort: the newest registered matches first,
-  // the order the full-text index reads cheapest (a page costs about its
-  // own hits however common the text).
+  // Indexed free text (3+ characters) without a chosen sort: the newest
+  // registered matches first, the order the full-text index reads cheapest
+  // (a page costs about its own hits however common the text). Shorter text
+  // is a scan in any order and keeps the number order.
   const auto order = q.Text("order", 10);
-  if (!sort && f.q) {
+  if (!sort && f.q && CodePointCount(*f.q) >= 3) {
     f.sort = SortKey::kRegistered;
     f.descending = true;
   }

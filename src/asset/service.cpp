@@ -1176,7 +1176,8 @@ namespace {
 constexpr int64_t kCountCap = 10'000;
 // Up to this many owning units, a subtree's page is the merge of each unit's
 // page (limit + 1 rows each, off the unit's index); beyond it, number order
-// walks the global index. Other orders always merge.
+// (and registration order, the table's own) walks the global index. Other
+// orders always merge.
 constexpr size_t kMergeUnits = 64;
 // Free text in number order (SQLite): with more hits than this the page walks
 // the number index testing each card against the hit set (cheaper than
@@ -1377,7 +1378,7 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
       parts.push_back(scope);
     } else {
       MS_ASSIGN_OR_RETURN(const auto owners, AssetStore::OwnersUnder(*conn, scope.path));
-      if (owners.size() > kMergeUnits && f.sort == SortKey::kNumber) {
+      if (owners.size() > kMergeUnits && (f.sort == SortKey::kNumber || f.sort == SortKey::kRegistered)) {
         StoreScope ordered = scope;
         ordered.ordered = true;
         parts.push_back(ordered);
@@ -1396,9 +1397,7 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
     }
     bool whole_register = false;
     if (text_only) {
-      MS_ASSIGN_OR_RETURN(const auto in_scope, AssetStore::RollupTotal(*conn, scope, std::nullopt, std::nullopt));
-      MS_ASSIGN_OR_RETURN(const int64_t all, AssetStore::TotalCards(*conn));
-      whole_register = in_scope.first == all;
+      MS_ASSIGN_OR_RETURN(whole_register, HoldsEveryCard(*conn, scope));
     }
     if (rollup_total) {
       MS_ASSIGN_OR_RETURN(auto t, AssetStore::RollupTotal(*conn, scope, f.category_prefix, f.state));
@@ -1513,6 +1512,18 @@ Result<Stats> AssetService::Statistics(const auth::Principal& who, const StatsQu
     out.rows.push_back(std::move(g));
   }
   return out;
+}
+
+Result<bool> AssetService::HoldsEveryCard(db::Connection& c, const StoreScope& scope) {
+  // Remembered with the rollups' generation (what both totals are read from).
+  MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::StatsGeneration(c));
+  const std::string key = std::string("holds-every-card|") + (scope.unit ? "=" : "*") + scope.path;
+  if (auto hit = stats_cache_->Find(key, generation)) return *hit == "1";
+  MS_ASSIGN_OR_RETURN(const auto in_scope, AssetStore::RollupTotal(c, scope, std::nullopt, std::nullopt));
+  MS_ASSIGN_OR_RETURN(const int64_t all, AssetStore::TotalCards(c));
+  const bool holds = in_scope.first == all;
+  stats_cache_->Store(key, generation, std::make_shared<const std::string>(holds ? "1" : "0"));
+  return holds;
 }
 
 namespace {

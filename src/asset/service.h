@@ -41,6 +41,8 @@
 
 namespace minsheng::asset {
 
+struct StoreScope;  // asset/store.h
+
 // Settings of the asset register (Config::asset).
 struct AssetSettings {
   std::string public_base_url = "http://127.0.0.1:8080";  // QR payload = <base>/a/<number>
@@ -175,8 +177,12 @@ class AssetService {
   db::Database& db_;
   CategoryService& categories_;
   org::OrgService& orgs_;
+  // Whether scope holds every card of the register (then a free-text total
+  // is the index's hit count), kept in stats_cache_ per rollup generation.
+  Result<bool> HoldsEveryCard(db::Connection& c, const StoreScope& scope);
+
   AssetSettings settings_;
-  std::unique_ptr<GenerationCache> stats_cache_;
+  std::unique_ptr<GenerationCache> stats_cache_;  // rendered stats, and HoldsEveryCard
 };
 
 // The JSON form of a card for the API and the audit log (without the

@@ -297,7 +297,12 @@ describe('free text order', () => {
     const byNumber = await c.clerk.json(`/api/v1/assets?org=${ids.school}&q=${q}&sort=number&limit=5`)
     const numbers = byNumber.items.map((a) => a.number)
     assert.deepEqual(numbers, [...numbers].sort())
-    // Without text the default stays the number.
+    // Short text (no index) and no text keep number order by default.
+    const short = await c.clerk.json(`/api/v1/assets?org=${ids.school}&q=${encodeURIComponent('计算')}&limit=20`)
+    assert.ok(short.items.length > 1)
+    const shortNumbers = short.items.map((a) => a.number)
+    assert.deepEqual(shortNumbers, [...shortNumbers].sort())
+    // Without text, likewise.
     const plain = await c.clerk.json(`/api/v1/assets?org=${ids.school}&limit=5`)
     const plainNumbers = plain.items.map((a) => a.number)
     assert.deepEqual(plainNumbers, [...plainNumbers].sort())
