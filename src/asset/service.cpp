@@ -620,7 +620,9 @@ AssetService::AssetService(db::Database& db, CategoryService& categories, org::O
       categories_(categories),
       orgs_(orgs),
       settings_(std::move(settings)),
-      stats_cache_(std::make_unique<GenerationCache>(settings_.stats_cache_bytes)) {}
+      stats_cache_(std::make_unique<GenerationCache<>>(settings_.stats_cache_bytes)),
+      owners_cache_(std::make_unique<GenerationCache<std::vector<int64_t>>>(settings_.stats_cache_bytes / 8)),
+      totals_cache_(std::make_unique<GenerationCache<std::pair<int64_t, int64_t>>>(settings_.stats_cache_bytes / 8)) {}
 
 namespace {
 
@@ -1370,14 +1372,14 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
     // driven by the trigram index and sorts only its hits.
     std::vector<StoreScope> parts;
     if (f.text && !scope.unit && f.text_plan != StoreFilter::TextPlan::kHits && f.sort == SortKey::kNumber) {
-      MS_ASSIGN_OR_RETURN(const auto owners, AssetStore::OwnersUnder(*conn, scope.path));
+      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(*conn, scope.path));
       StoreScope walked = scope;
       walked.ordered = owners.size() > kMergeUnits;  // else the hits of the few units are sorted
       parts.push_back(walked);
     } else if (scope.unit || f.text) {
       parts.push_back(scope);
     } else {
-      MS_ASSIGN_OR_RETURN(const auto owners, AssetStore::OwnersUnder(*conn, scope.path));
+      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(*conn, scope.path));
       if (owners.size() > kMergeUnits && (f.sort == SortKey::kNumber || f.sort == SortKey::kRegistered)) {
         StoreScope ordered = scope;
         ordered.ordered = true;
@@ -1400,7 +1402,7 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
       MS_ASSIGN_OR_RETURN(whole_register, HoldsEveryCard(*conn, scope));
     }
     if (rollup_total) {
-      MS_ASSIGN_OR_RETURN(auto t, AssetStore::RollupTotal(*conn, scope, f.category_prefix, f.state));
+      MS_ASSIGN_OR_RETURN(auto t, RollupTotal(*conn, scope, f.category_prefix, f.state));
       counted += t.first;
     } else if (whole_register) {
       counted += hits;  // exact up to the cap it was counted to, beyond count_cap
@@ -1514,16 +1516,44 @@ Result<Stats> AssetService::Statistics(const auth::Principal& who, const StatsQu
   return out;
 }
 
-Result<bool> AssetService::HoldsEveryCard(db::Connection& c, const StoreScope& scope) {
-  // Remembered with the rollups' generation (what both totals are read from).
+// The rollup facts a list reads besides its page (which units own cards,
+// totals): remembered per rollup generation, which every rollup and org
+// change bumps (0008). The generation is read once per connection use.
+Result<std::vector<int64_t>> AssetService::OwnersUnder(db::Connection& c, const std::string& path) {
   MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::StatsGeneration(c));
-  const std::string key = std::string("holds-every-card|") + (scope.unit ? "=" : "*") + scope.path;
-  if (auto hit = stats_cache_->Find(key, generation)) return *hit == "1";
-  MS_ASSIGN_OR_RETURN(const auto in_scope, AssetStore::RollupTotal(c, scope, std::nullopt, std::nullopt));
-  MS_ASSIGN_OR_RETURN(const int64_t all, AssetStore::TotalCards(c));
-  const bool holds = in_scope.first == all;
-  stats_cache_->Store(key, generation, std::make_shared<const std::string>(holds ? "1" : "0"));
-  return holds;
+  const std::string key = "owners|" + path;
+  if (auto hit = owners_cache_->Find(key, generation)) return *hit;
+  MS_ASSIGN_OR_RETURN(auto owners, AssetStore::OwnersUnder(c, path));
+  auto value = std::make_shared<const std::vector<int64_t>>(std::move(owners));
+  owners_cache_->Store(key, generation, value, key.size() + value->size() * sizeof(int64_t));
+  return *value;
+}
+
+Result<std::pair<int64_t, int64_t>> AssetService::RollupTotal(db::Connection& c, const StoreScope& scope,
+                                                              const std::optional<std::string>& category_prefix,
+                                                              const std::optional<std::string>& state) {
+  MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::StatsGeneration(c));
+  const std::string key = std::string("total|") + (scope.unit ? "=" : "*") + scope.path + "|" +
+                          std::to_string(scope.org_id) + "|" + category_prefix.value_or("*") + "|" +
+                          state.value_or("*");
+  if (auto hit = totals_cache_->Find(key, generation)) return *hit;
+  MS_ASSIGN_OR_RETURN(auto total, AssetStore::RollupTotal(c, scope, category_prefix, state));
+  totals_cache_->Store(key, generation, std::make_shared<const std::pair<int64_t, int64_t>>(total),
+                       key.size() + sizeof total);
+  return total;
+}
+
+Result<bool> AssetService::HoldsEveryCard(db::Connection& c, const StoreScope& scope) {
+  MS_ASSIGN_OR_RETURN(const auto in_scope, RollupTotal(c, scope, std::nullopt, std::nullopt));
+  MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::StatsGeneration(c));
+  const std::string key = "all";
+  std::shared_ptr<const std::pair<int64_t, int64_t>> all = totals_cache_->Find(key, generation);
+  if (!all) {
+    MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::TotalCards(c));
+    all = std::make_shared<const std::pair<int64_t, int64_t>>(n, 0);
+    totals_cache_->Store(key, generation, all, key.size() + sizeof(*all));
+  }
+  return in_scope.first == all->first;
 }
 
 namespace {

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "asset/category.h"
@@ -177,12 +178,22 @@ class AssetService {
   db::Database& db_;
   CategoryService& categories_;
   org::OrgService& orgs_;
-  // Whether scope holds every card of the register (then a free-text total
-  // is the index's hit count), kept in stats_cache_ per rollup generation.
+  // Facts of the rollups a list needs, remembered per rollup generation:
+  // the units under a path that own cards, a scope's (count, value) under a
+  // category prefix and state, and whether a scope holds every card of the
+  // register (then a free-text total is the index's hit count).
+  Result<std::vector<int64_t>> OwnersUnder(db::Connection& c, const std::string& path);
+  Result<std::pair<int64_t, int64_t>> RollupTotal(db::Connection& c, const StoreScope& scope,
+                                                  const std::optional<std::string>& category_prefix,
+                                                  const std::optional<std::string>& state);
   Result<bool> HoldsEveryCard(db::Connection& c, const StoreScope& scope);
 
   AssetSettings settings_;
-  std::unique_ptr<GenerationCache> stats_cache_;  // rendered stats, and HoldsEveryCard
+  // Rendered stats answers (asset.stats_cache_mb), and an eighth of that
+  // each for the rollup facts above.
+  std::unique_ptr<GenerationCache<>> stats_cache_;
+  std::unique_ptr<GenerationCache<std::vector<int64_t>>> owners_cache_;
+  std::unique_ptr<GenerationCache<std::pair<int64_t, int64_t>>> totals_cache_;
 };
 
 // The JSON form of a card for the API and the audit log (without the

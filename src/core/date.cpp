@@ -94,6 +94,15 @@ std::optional<Date> ParseDate(std::string_view s) {
 std::string FormatDate(Date d) {
   int y, m, dd;
   CivilFromDays(d.days, y, m, dd);
+  if (y >= 0 && y <= 9999) {
+    std::string out = "0000-00-00";
+    for (int i = 3, v = y; i >= 0; --i, v /= 10) out[static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+    out[5] = static_cast<char>('0' + m / 10);
+    out[6] = static_cast<char>('0' + m % 10);
+    out[8] = static_cast<char>('0' + dd / 10);
+    out[9] = static_cast<char>('0' + dd % 10);
+    return out;
+  }
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, dd);
   return buf;

@@ -47,6 +47,32 @@ std::string Format(int64_t micros, int64_t offset_seconds, bool iso) {
   const int64_t days = FloorDiv(secs, 86400);
   const int64_t sod = secs - days * 86400;
   const Civil c = CivilFromDays(days);
+  if (c.y >= 0 && c.y <= 9999) {
+    // The common case without printf (a card list formats two per card).
+    char out[32];
+    char* p = out;
+    auto put = [&p](int64_t v, int width) {
+      for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+      p += width;
+    };
+    put(c.y, 4);
+    *p++ = '-';
+    put(c.m, 2);
+    *p++ = '-';
+    put(c.d, 2);
+    *p++ = iso ? 'T' : ' ';
+    put(sod / 3600, 2);
+    *p++ = ':';
+    put(sod / 60 % 60, 2);
+    *p++ = ':';
+    put(sod % 60, 2);
+    if (iso) {
+      *p++ = '.';
+      put(frac, 6);
+      *p++ = 'Z';
+    }
+    return std::string(out, p);
+  }
   char buf[64];
   if (iso) {
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",

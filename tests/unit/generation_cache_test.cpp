@@ -10,7 +10,7 @@ std::shared_ptr<const std::string> Body(size_t n, char c = 'x') {
 }
 
 TEST(GenerationCacheTest, AnswersOnlyForTheGenerationItWasStoredWith) {
-  GenerationCache cache(1000);
+  GenerationCache<> cache(1000);
   EXPECT_EQ(cache.Find("k", 1), nullptr);
   cache.Store("k", 1, Body(10, 'a'));
   ASSERT_NE(cache.Find("k", 1), nullptr);
@@ -23,7 +23,7 @@ TEST(GenerationCacheTest, AnswersOnlyForTheGenerationItWasStoredWith) {
 }
 
 TEST(GenerationCacheTest, ANewerGenerationReplacesAndAnOlderOneIsIgnored) {
-  GenerationCache cache(1000);
+  GenerationCache<> cache(1000);
   cache.Store("k", 5, Body(10, 'b'));
   cache.Store("k", 4, Body(20, 'a'));  // a slower computation of older data
   ASSERT_NE(cache.Find("k", 5), nullptr);
@@ -35,7 +35,7 @@ TEST(GenerationCacheTest, ANewerGenerationReplacesAndAnOlderOneIsIgnored) {
 }
 
 TEST(GenerationCacheTest, EvictsTheLeastRecentlyUsedToStayWithinItsBytes) {
-  GenerationCache cache(100);
+  GenerationCache<> cache(100);
   cache.Store("a", 1, Body(40));
   cache.Store("b", 1, Body(40));
   ASSERT_NE(cache.Find("a", 1), nullptr);  // a is now more recent than b
@@ -49,8 +49,18 @@ TEST(GenerationCacheTest, EvictsTheLeastRecentlyUsedToStayWithinItsBytes) {
   EXPECT_EQ(cache.size(), 2u);
 }
 
+TEST(GenerationCacheTest, HoldsAnyValueCountedByTheBytesGiven) {
+  GenerationCache<std::pair<int64_t, int64_t>> cache(100);
+  cache.Store("a", 7, std::make_shared<const std::pair<int64_t, int64_t>>(3, 4), 60);
+  ASSERT_NE(cache.Find("a", 7), nullptr);
+  EXPECT_EQ(cache.Find("a", 7)->second, 4);
+  cache.Store("b", 7, std::make_shared<const std::pair<int64_t, int64_t>>(5, 6), 60);  // 120 > 100: a goes
+  EXPECT_EQ(cache.Find("a", 7), nullptr);
+  EXPECT_EQ(cache.bytes(), 60u);
+}
+
 TEST(GenerationCacheTest, ZeroBytesKeepsNothing) {
-  GenerationCache cache(0);
+  GenerationCache<> cache(0);
   cache.Store("k", 1, Body(1));
   EXPECT_EQ(cache.Find("k", 1), nullptr);
   cache.Store("e", 1, Body(0));  // not even an empty body

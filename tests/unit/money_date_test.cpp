@@ -39,6 +39,9 @@ TEST(DateTest, ParsesTheFormsLedgersUse) {
     EXPECT_EQ(ParseDate(s), std::nullopt) << s;
   }
   EXPECT_EQ(FormatDate(d), "2026-03-09");
+  EXPECT_EQ(FormatDate(MakeDate(987, 1, 5)), "0987-01-05");
+  EXPECT_EQ(FormatDate(MakeDate(9999, 12, 31)), "9999-12-31");
+  EXPECT_EQ(FormatDate(Date{MakeDate(9999, 12, 31).days + 1}), "10000-01-01");
   EXPECT_EQ(d.MonthIndex() - MakeDate(2025, 12, 31).MonthIndex(), 3);
 }
 

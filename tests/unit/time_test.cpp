@@ -1,3 +1,4 @@
+#include "core/date.h"
 #include "core/time.h"
 
 #include <gtest/gtest.h>
@@ -43,6 +44,19 @@ TEST(TimeTest, RejectsMalformedDates) {
 TEST(TimeTest, EpochAndBeforeEpochRoundTrip) {
   EXPECT_EQ(FormatUtc(UtcTime{0}), "1970-01-01T00:00:00.000000Z");
   EXPECT_EQ(FormatUtc(UtcTime{-1}), "1969-12-31T23:59:59.999999Z");
+}
+
+TEST(TimeTest, EveryFieldIsZeroPaddedAndFarYearsStillFormat) {
+  auto t = ParseTime("2026-03-04T05:06:07.000089Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatUtc(*t), "2026-03-04T05:06:07.000089Z");
+  EXPECT_EQ(FormatShanghai(*t), "2026-03-04 13:06:07");
+  EXPECT_EQ(FormatUtc(UtcTime{t->micros + 123'456}), "2026-03-04T05:06:07.123545Z");
+  // Year 9999 is the last of the fast path; 10000 goes through printf.
+  const int64_t y9999 = (int64_t{MakeDate(9999, 12, 31).days} * 86400 + 86399) * 1'000'000;
+  EXPECT_EQ(FormatUtc(UtcTime{y9999}), "9999-12-31T23:59:59.000000Z");
+  EXPECT_EQ(FormatUtc(UtcTime{y9999 + 1'000'000}), "10000-01-01T00:00:00.000000Z");
+  EXPECT_EQ(FormatUtc(UtcTime{-62'135'596'800'000'000}), "0001-01-01T00:00:00.000000Z");
 }
 
 TEST(TimeTest, TestClockIsFixedAndAdvances) {
