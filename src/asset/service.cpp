@@ -9,6 +9,7 @@
 
 #include "asset/directory_store.h"
 #include "asset/store.h"
+#include "org/store.h"
 #include "audit/audit.h"
 #include "auth/access.h"
 #include "core/json_input.h"
@@ -1302,6 +1303,24 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
     if (!o.ok()) return NotFoundError("机构", "Organisation");
     org = std::move(o).value();
   }
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  return ListOn(*conn, who, filter, org);
+}
+
+Result<std::optional<CardPage>> AssetService::TryListUnit(const auth::Principal& who, const CardFilter& filter) {
+  MS_TRY(auth::Require(who, Action::kAssetRead));
+  if (!filter.org_id || filter.q) return std::optional<CardPage>();
+  std::optional<db::Lease> conn = db_.TryRead();
+  if (!conn) return std::optional<CardPage>();
+  auto o = org::OrgStore::Get(**conn, *filter.org_id);
+  // Anything but a unit's page (an error included) is answered where it may block.
+  if (!o.ok() || o->level != org::Level::kUnit) return std::optional<CardPage>();
+  MS_ASSIGN_OR_RETURN(CardPage page, ListOn(**conn, who, filter, std::move(o).value()));
+  return std::optional<CardPage>(std::move(page));
+}
+
+Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& who, const CardFilter& filter,
+                                      const std::optional<org::Org>& org) {
   const auto roots = EffectiveRoots(who, org);
   if (roots.empty()) return NotFoundError("机构", "Organisation");
 
@@ -1334,7 +1353,6 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
   }
   const int limit = std::clamp(filter.limit, 1, 1000);
 
-  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
   CardPage page;
   const bool rollup_total = !filter.custodian_id && !filter.location && !filter.min_value && !filter.max_value &&
                             !filter.acquired_from && !filter.acquired_to && !filter.q;
@@ -1347,10 +1365,10 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
   const bool text_by_registration = f.text && f.sort == SortKey::kRegistered;
   const int64_t count_cap = text_by_registration ? kOrderedTextHits : kCountCap;
   if (text_by_registration) {
-    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(*conn, *f.text, kOrderedTextHits + 1));
+    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(c, *f.text, kOrderedTextHits + 1));
     if (hits > kOrderedTextHits) f.text_plan = StoreFilter::TextPlan::kFtsOrder;
   } else if (f.text) {
-    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(*conn, *f.text, kProbeHits + 1));
+    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(c, *f.text, kProbeHits + 1));
     if (hits > kProbeHits) {
       f.text_plan = StoreFilter::TextPlan::kWalkProbe;
     } else if (hits > kWalkHits) {
@@ -1372,14 +1390,14 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
     // driven by the trigram index and sorts only its hits.
     std::vector<StoreScope> parts;
     if (f.text && !scope.unit && f.text_plan != StoreFilter::TextPlan::kHits && f.sort == SortKey::kNumber) {
-      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(*conn, scope.path));
+      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(c, scope.path));
       StoreScope walked = scope;
       walked.ordered = owners.size() > kMergeUnits;  // else the hits of the few units are sorted
       parts.push_back(walked);
     } else if (scope.unit || f.text) {
       parts.push_back(scope);
     } else {
-      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(*conn, scope.path));
+      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(c, scope.path));
       if (owners.size() > kMergeUnits && (f.sort == SortKey::kNumber || f.sort == SortKey::kRegistered)) {
         StoreScope ordered = scope;
         ordered.ordered = true;
@@ -1393,25 +1411,25 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
       }
     }
     for (const auto& part : parts) {
-      MS_ASSIGN_OR_RETURN(auto items, AssetStore::List(*conn, part, f, limit + 1));
-      for (auto& c : items) page.items.push_back(std::move(c));
+      MS_ASSIGN_OR_RETURN(auto items, AssetStore::List(c, part, f, limit + 1));
+      for (auto& card : items) page.items.push_back(std::move(card));
       ++scopes_read;
     }
     bool whole_register = false;
     if (text_only) {
-      MS_ASSIGN_OR_RETURN(whole_register, HoldsEveryCard(*conn, scope));
+      MS_ASSIGN_OR_RETURN(whole_register, HoldsEveryCard(c, scope));
     }
     if (rollup_total) {
-      MS_ASSIGN_OR_RETURN(auto t, RollupTotal(*conn, scope, f.category_prefix, f.state));
+      MS_ASSIGN_OR_RETURN(auto t, RollupTotal(c, scope, f.category_prefix, f.state));
       counted += t.first;
     } else if (whole_register) {
       counted += hits;  // exact up to the cap it was counted to, beyond count_cap
     } else if (f.short_text_pattern) {
-      MS_ASSIGN_OR_RETURN(const auto n, AssetStore::CountShortText(*conn, scope, f, kShortScanRows));
+      MS_ASSIGN_OR_RETURN(const auto n, AssetStore::CountShortText(c, scope, f, kShortScanRows));
       counted += n.second;
       short_capped = short_capped || n.first >= kShortScanRows;
     } else if (counted <= count_cap) {
-      MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::Count(*conn, scope, f, count_cap));
+      MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::Count(c, scope, f, count_cap));
       counted += n;
     }
   }

@@ -155,6 +155,10 @@ class AssetService {
   Result<Card> GetByQr(const auth::Principal& who, std::string_view payload);
   Result<std::vector<CardEvent>> History(const auth::Principal& who, std::string_view number);
   Result<CardPage> List(const auth::Principal& who, const CardFilter& filter);
+  // One unit's page without free text on an idle reader without waiting
+  // (db::Database::TryRead); nullopt for any other list, when no reader is
+  // idle, or when the org is not a unit — then ask List where it may block.
+  Result<std::optional<CardPage>> TryListUnit(const auth::Principal& who, const CardFilter& filter);
   Result<Stats> Statistics(const auth::Principal& who, const StatsQuery& query);
   // Statistics rendered by `render` (the API's JSON), reused from a cache of
   // rendered answers keyed by who's asset.read scope and the query while the
@@ -178,6 +182,8 @@ class AssetService {
   db::Database& db_;
   CategoryService& categories_;
   org::OrgService& orgs_;
+  Result<CardPage> ListOn(db::Connection& c, const auth::Principal& who, const CardFilter& filter,
+                          const std::optional<org::Org>& org);
   // Facts of the rollups a list needs, remembered per rollup generation:
   // the units under a path that own cards, a scope's (count, value) under a
   // category prefix and state, and whether a scope holds every card of the
