@@ -1398,6 +1398,9 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
       parts.push_back(scope);
     } else {
       MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(c, scope.path));
+      // (A subtree's share of the register says nothing about how far a
+      // walk must go: numbers begin with the unit's code, so a department's
+      // cards sit in a few long runs of the number index, not spread evenly.)
       if (owners.size() > kMergeUnits && (f.sort == SortKey::kNumber || f.sort == SortKey::kRegistered)) {
         StoreScope ordered = scope;
         ordered.ordered = true;
@@ -1561,17 +1564,20 @@ Result<std::pair<int64_t, int64_t>> AssetService::RollupTotal(db::Connection& c,
   return total;
 }
 
-Result<bool> AssetService::HoldsEveryCard(db::Connection& c, const StoreScope& scope) {
-  MS_ASSIGN_OR_RETURN(const auto in_scope, RollupTotal(c, scope, std::nullopt, std::nullopt));
+Result<int64_t> AssetService::TotalCards(db::Connection& c) {
   MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::StatsGeneration(c));
   const std::string key = "all";
-  std::shared_ptr<const std::pair<int64_t, int64_t>> all = totals_cache_->Find(key, generation);
-  if (!all) {
-    MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::TotalCards(c));
-    all = std::make_shared<const std::pair<int64_t, int64_t>>(n, 0);
-    totals_cache_->Store(key, generation, all, key.size() + sizeof(*all));
-  }
-  return in_scope.first == all->first;
+  if (auto hit = totals_cache_->Find(key, generation)) return hit->first;
+  MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::TotalCards(c));
+  totals_cache_->Store(key, generation, std::make_shared<const std::pair<int64_t, int64_t>>(n, 0),
+                       key.size() + sizeof(std::pair<int64_t, int64_t>));
+  return n;
+}
+
+Result<bool> AssetService::HoldsEveryCard(db::Connection& c, const StoreScope& scope) {
+  MS_ASSIGN_OR_RETURN(const auto in_scope, RollupTotal(c, scope, std::nullopt, std::nullopt));
+  MS_ASSIGN_OR_RETURN(const int64_t all, TotalCards(c));
+  return in_scope.first == all;
 }
 
 namespace {

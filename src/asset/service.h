@@ -192,6 +192,7 @@ class AssetService {
   Result<std::pair<int64_t, int64_t>> RollupTotal(db::Connection& c, const StoreScope& scope,
                                                   const std::optional<std::string>& category_prefix,
                                                   const std::optional<std::string>& state);
+  Result<int64_t> TotalCards(db::Connection& c);  // every card of the register
   Result<bool> HoldsEveryCard(db::Connection& c, const StoreScope& scope);
 
   AssetSettings settings_;
