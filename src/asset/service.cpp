@@ -1405,12 +1405,33 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
         StoreScope ordered = scope;
         ordered.ordered = true;
         parts.push_back(ordered);
+      } else if (owners.size() == 1) {
+        StoreScope unit;
+        unit.org_id = owners.front();
+        parts.push_back(unit);
       } else {
+        // Each unit's ids and sort values off its index, merged here; only
+        // the page's own cards are then read with their names.
+        std::vector<AssetStore::CardKey> keys;
         for (const int64_t id : owners) {
-          StoreScope unit;
-          unit.org_id = id;
-          parts.push_back(unit);
+          MS_ASSIGN_OR_RETURN(auto unit_keys, AssetStore::ListKeys(c, id, f, limit + 1));
+          for (auto& k : unit_keys) keys.push_back(std::move(k));
         }
+        const bool text_key = f.sort == SortKey::kNumber || f.sort == SortKey::kName;
+        // The statements' order: the sort value, then the id, both in the
+        // direction asked (names by code point, as the engines sort them).
+        const auto key_before = [&](const AssetStore::CardKey& a, const AssetStore::CardKey& b) {
+          const auto& [x, y] = f.descending ? std::tie(b, a) : std::tie(a, b);
+          return text_key ? std::tie(x.text, x.id) < std::tie(y.text, y.id)
+                          : std::tie(x.value, x.id) < std::tie(y.value, y.id);
+        };
+        const size_t take = std::min(keys.size(), static_cast<size_t>(limit) + 1);
+        std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(take), keys.end(), key_before);
+        for (size_t i = 0; i < take; ++i) {
+          MS_ASSIGN_OR_RETURN(Card card, AssetStore::GetById(c, keys[i].id, nullptr));
+          page.items.push_back(std::move(card));
+        }
+        scopes_read += 2;  // merged: the page is sorted below like any merge
       }
     }
     for (const auto& part : parts) {

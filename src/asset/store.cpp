@@ -163,6 +163,9 @@ class Statements {
   const db::Sql& walk(bool subtree, bool desc, bool after, bool probe) const {
     return sqls_[walk_[WalkIndex(subtree, desc, after, probe)]];
   }
+  const db::Sql& keys(SortKey sort, bool desc, bool after) const {
+    return sqls_[keys_[(static_cast<size_t>(sort) * 2 + (desc ? 1u : 0u)) * 2 + (after ? 1u : 0u)]];
+  }
   const db::Sql& fts_order(bool subtree, bool desc, bool after) const {
     return sqls_[fts_order_[(subtree ? 4 : 0) + (desc ? 2 : 0) + (after ? 1 : 0)]];
   }
@@ -269,6 +272,33 @@ class Statements {
     }
     AddWalks();
     AddFtsOrder();
+    AddKeys();
+  }
+
+  // One unit's ids and sort values in each order (AssetStore::ListKeys).
+  void AddKeys() {
+    for (int sort = 0; sort < kSortKeys; ++sort) {
+      const bool unique = Unique(static_cast<SortKey>(sort));
+      for (int desc = 0; desc < 2; ++desc) {
+        for (int after = 0; after < 2; ++after) {
+          const int after_param = sql::kFilterParams + 1;
+          const int limit_param = after_param + (after ? (unique ? 1 : 2) : 0);
+          const std::string head = std::string("SELECT a.id, ");
+          const std::string where = std::string(" FROM assets a JOIN locations l ON l.id = a.location_id WHERE ") +
+                                    sql::kScopeUnit + sql::kFilters;
+          const std::string sqlite = head + sql::kSortColumns[sort] + where +
+                                     OrderTail(sql::kSortColumns[sort], unique, desc != 0, after != 0, after_param,
+                                               limit_param);
+          const std::string pg = head + sql::kSortColumnsPg[sort] + where +
+                                 OrderTail(sql::kSortColumnsPg[sort], unique, desc != 0, after != 0, after_param,
+                                           limit_param);
+          const std::string name = std::string("asset.keys.") + sql::kSortNames[sort] + (desc ? ".desc" : ".asc") +
+                                   (after ? ".after" : "");
+          keys_[(static_cast<size_t>(sort) * 2 + static_cast<size_t>(desc)) * 2 + static_cast<size_t>(after)] =
+              Add(name, SqliteLike(sqlite), pg);
+        }
+      }
+    }
   }
 
   // Sorts whose value alone orders the cards (no id tie-break).
@@ -374,6 +404,7 @@ class Statements {
   size_t insert_one_ = 0, insert_returning_ = 0, insert_batch_ = 0;
   size_t list_[3 * kSortKeys * 8] = {};
   size_t fts_order_[8] = {};
+  size_t keys_[kSortKeys * 4] = {};
   size_t walk_[16] = {};
   size_t count_short_[2] = {};
   size_t count_[4] = {};
@@ -421,6 +452,20 @@ void AppendFilterParams(db::Connection& c, const StoreScope& scope, const StoreF
     }
     p.emplace_back(*text_param);
   }
+}
+
+// The keyset cursor's parameters (the sort value, and the id unless the value
+// is unique) and the limit, after the filter's.
+void AppendPageParams(const StoreFilter& f, int limit, std::vector<db::Param>& p) {
+  if (f.after) {
+    if (f.sort == SortKey::kNumber || f.sort == SortKey::kName) {
+      p.emplace_back(f.after->text_value);
+    } else {
+      p.emplace_back(f.after->int_value);
+    }
+    if (f.sort != SortKey::kNumber && f.sort != SortKey::kRegistered) p.emplace_back(f.after->id);
+  }
+  p.emplace_back(limit);
 }
 
 // The org id a subtree path ends in ("/1/4/" → 4); none for "/" (every
@@ -601,15 +646,7 @@ Result<std::vector<Card>> AssetStore::List(db::Connection& c, const StoreScope& 
   p.reserve(16);
   std::string text_param;
   AppendFilterParams(c, scope, f, &text_param, p);
-  if (f.after) {
-    if (f.sort == SortKey::kNumber || f.sort == SortKey::kName) {
-      p.emplace_back(f.after->text_value);
-    } else {
-      p.emplace_back(f.after->int_value);
-    }
-    if (f.sort != SortKey::kNumber && f.sort != SortKey::kRegistered) p.emplace_back(f.after->id);
-  }
-  p.emplace_back(limit);
+  AppendPageParams(f, limit, p);
   const bool walk = f.text && f.text_plan != StoreFilter::TextPlan::kHits && f.sort == SortKey::kNumber &&
                     c.engine() == db::Engine::kSqlite && (scope.unit || scope.ordered);
   const bool fts_order = f.text && f.text_plan == StoreFilter::TextPlan::kFtsOrder &&
@@ -624,6 +661,35 @@ Result<std::vector<Card>> AssetStore::List(db::Connection& c, const StoreScope& 
   out.reserve(static_cast<size_t>(limit));
   MS_TRY(c.ForEach(sql, p, [&](const db::Row& r) {
     out.push_back(CardFromRow(r, nullptr));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<AssetStore::CardKey>> AssetStore::ListKeys(db::Connection& c, int64_t unit_id,
+                                                             const StoreFilter& f, int limit) {
+  StoreScope scope;
+  scope.unit = true;
+  scope.org_id = unit_id;
+  std::vector<db::Param> p;
+  p.reserve(14);
+  std::string unused;
+  StoreFilter no_text = f;
+  no_text.text.reset();
+  AppendFilterParams(c, scope, no_text, &unused, p);
+  AppendPageParams(f, limit, p);
+  const bool text_key = f.sort == SortKey::kNumber || f.sort == SortKey::kName;
+  std::vector<CardKey> out;
+  out.reserve(static_cast<size_t>(limit));
+  MS_TRY(c.ForEach(Statements::Get().keys(f.sort, f.descending, f.after.has_value()), p, [&](const db::Row& r) {
+    CardKey k;
+    k.id = r.Int(0);
+    if (text_key) {
+      k.text = r.Text(1);
+    } else {
+      k.value = r.Int(1);
+    }
+    out.push_back(std::move(k));
     return true;
   }));
   return out;

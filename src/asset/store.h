@@ -127,6 +127,15 @@ class AssetStore {
   // Up to limit cards of the scope matching the filter, in sort order after
   // the cursor.
   static Result<std::vector<Card>> List(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int limit);
+  // The same order for one unit (scope.org_id; no free text), as the cards'
+  // ids and sort values only — what a page merged across units compares
+  // before it reads the few cards it shows (GetById).
+  struct CardKey {
+    int64_t id = 0;
+    std::string text;   // number / name sorts
+    int64_t value = 0;  // date / value sorts (registered: the id)
+  };
+  static Result<std::vector<CardKey>> ListKeys(db::Connection& c, int64_t unit_id, const StoreFilter& f, int limit);
   // Cards whose indexed text contains `text`, counting at most cap (SQLite:
   // the full-text index alone, no card read; PostgreSQL: -1, not counted).
   static Result<int64_t> TextHits(db::Connection& c, std::string_view text, int64_t cap);

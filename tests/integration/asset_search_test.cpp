@@ -459,22 +459,51 @@ TEST_F(AssetSearchTest, RegistrationOrderedTextReadsTheIndexInItsOwnOrder) {
 // A subtree's pages: merged per unit (few units) or off the global index
 // (many); both give every card once, in order.
 TEST_F(AssetSearchTest, SubtreePagesMergeUnitsInOrder) {
-  for (auto sort : {SortKey::kNumber, SortKey::kName, SortKey::kOriginalValue}) {
-    CardFilter f;
-    f.sort = sort;
-    f.limit = 2;
-    std::vector<std::string> seen;
-    for (int pages = 0; pages < 10; ++pages) {
-      auto page = assets_->List(CliPrincipal(), f);
-      ASSERT_TRUE(page.ok()) << page.error().en;
-      EXPECT_EQ(page->total, 6);
-      for (const auto& c : page->items) seen.push_back(c.number);
-      if (!page->next_cursor) break;
-      f.cursor = page->next_cursor;
+  // Every card of the county, to order by hand.
+  CardFilter whole;
+  whole.limit = 100;
+  auto every = assets_->List(CliPrincipal(), whole);
+  ASSERT_TRUE(every.ok()) << every.error().en;
+  ASSERT_EQ(every->items.size(), 6u);
+  for (auto sort : {SortKey::kNumber, SortKey::kName, SortKey::kAcquiredOn, SortKey::kOriginalValue,
+                    SortKey::kRegistered}) {
+    for (const bool desc : {false, true}) {
+      CardFilter f;
+      f.sort = sort;
+      f.descending = desc;
+      f.limit = 2;
+      std::vector<std::string> seen;
+      for (int pages = 0; pages < 10; ++pages) {
+        auto page = assets_->List(CliPrincipal(), f);
+        ASSERT_TRUE(page.ok()) << page.error().en;
+        EXPECT_EQ(page->total, 6);
+        for (const auto& c : page->items) seen.push_back(c.number);
+        if (!page->next_cursor) break;
+        f.cursor = page->next_cursor;
+      }
+      // The sort value (names by code point), then the id, both in the direction asked.
+      std::vector<Card> want = every->items;
+      auto key = [&](const Card& c) {
+        switch (sort) {
+          case SortKey::kNumber:
+            return std::make_tuple(c.number, int64_t{0}, c.id);
+          case SortKey::kName:
+            return std::make_tuple(c.name, int64_t{0}, c.id);
+          case SortKey::kAcquiredOn:
+            return std::make_tuple(std::string(), int64_t{c.acquired_on.days}, c.id);
+          case SortKey::kOriginalValue:
+            return std::make_tuple(std::string(), c.original_value.value, c.id);
+          case SortKey::kRegistered:
+            return std::make_tuple(std::string(), c.id, c.id);
+        }
+        return std::make_tuple(std::string(), int64_t{0}, c.id);
+      };
+      std::sort(want.begin(), want.end(),
+                [&](const Card& a, const Card& b) { return desc ? key(b) < key(a) : key(a) < key(b); });
+      std::vector<std::string> want_numbers;
+      for (const auto& c : want) want_numbers.push_back(c.number);
+      EXPECT_EQ(seen, want_numbers) << asset::SortKeyName(sort) << (desc ? " desc" : " asc");
     }
-    std::set<std::string> distinct(seen.begin(), seen.end());
-    EXPECT_EQ(seen.size(), 6u);
-    EXPECT_EQ(distinct.size(), 6u);
   }
   // The global-index form (used past many units) reads the same cards.
   asset::StoreScope ordered;
