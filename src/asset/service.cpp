@@ -1321,6 +1321,7 @@ Result<std::optional<CardPage>> AssetService::TryListUnit(const auth::Principal&
 
 Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& who, const CardFilter& filter,
                                       const std::optional<org::Org>& org) {
+  RollupReader rollups{c, std::nullopt};  // the rollup generation read once per list
   const auto roots = EffectiveRoots(who, org);
   if (roots.empty()) return NotFoundError("机构", "Organisation");
 
@@ -1390,14 +1391,14 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
     // driven by the trigram index and sorts only its hits.
     std::vector<StoreScope> parts;
     if (f.text && !scope.unit && f.text_plan != StoreFilter::TextPlan::kHits && f.sort == SortKey::kNumber) {
-      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(c, scope.path));
+      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(rollups, scope.path));
       StoreScope walked = scope;
       walked.ordered = owners.size() > kMergeUnits;  // else the hits of the few units are sorted
       parts.push_back(walked);
     } else if (scope.unit || f.text) {
       parts.push_back(scope);
     } else {
-      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(c, scope.path));
+      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(rollups, scope.path));
       // (A subtree's share of the register says nothing about how far a
       // walk must go: numbers begin with the unit's code, so a department's
       // cards sit in a few long runs of the number index, not spread evenly.)
@@ -1441,10 +1442,10 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
     }
     bool whole_register = false;
     if (text_only) {
-      MS_ASSIGN_OR_RETURN(whole_register, HoldsEveryCard(c, scope));
+      MS_ASSIGN_OR_RETURN(whole_register, HoldsEveryCard(rollups, scope));
     }
     if (rollup_total) {
-      MS_ASSIGN_OR_RETURN(auto t, RollupTotal(c, scope, f.category_prefix, f.state));
+      MS_ASSIGN_OR_RETURN(auto t, RollupTotal(rollups, scope, f.category_prefix, f.state));
       counted += t.first;
     } else if (whole_register) {
       counted += hits;  // exact up to the cap it was counted to, beyond count_cap
@@ -1561,8 +1562,16 @@ Result<Stats> AssetService::Statistics(const auth::Principal& who, const StatsQu
 // The rollup facts a list reads besides its page (which units own cards,
 // totals): remembered per rollup generation, which every rollup and org
 // change bumps (0008). The generation is read once per connection use.
-Result<std::vector<int64_t>> AssetService::OwnersUnder(db::Connection& c, const std::string& path) {
-  MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::StatsGeneration(c));
+Result<int64_t> AssetService::RollupReader::Generation() {
+  if (!generation) {
+    MS_ASSIGN_OR_RETURN(generation, AssetStore::StatsGeneration(c));
+  }
+  return *generation;
+}
+
+Result<std::vector<int64_t>> AssetService::OwnersUnder(RollupReader& r, const std::string& path) {
+  db::Connection& c = r.c;
+  MS_ASSIGN_OR_RETURN(const int64_t generation, r.Generation());
   const std::string key = "owners|" + path;
   if (auto hit = owners_cache_->Find(key, generation)) return *hit;
   MS_ASSIGN_OR_RETURN(auto owners, AssetStore::OwnersUnder(c, path));
@@ -1571,10 +1580,11 @@ Result<std::vector<int64_t>> AssetService::OwnersUnder(db::Connection& c, const 
   return *value;
 }
 
-Result<std::pair<int64_t, int64_t>> AssetService::RollupTotal(db::Connection& c, const StoreScope& scope,
+Result<std::pair<int64_t, int64_t>> AssetService::RollupTotal(RollupReader& r, const StoreScope& scope,
                                                               const std::optional<std::string>& category_prefix,
                                                               const std::optional<std::string>& state) {
-  MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::StatsGeneration(c));
+  db::Connection& c = r.c;
+  MS_ASSIGN_OR_RETURN(const int64_t generation, r.Generation());
   const std::string key = std::string("total|") + (scope.unit ? "=" : "*") + scope.path + "|" +
                           std::to_string(scope.org_id) + "|" + category_prefix.value_or("*") + "|" +
                           state.value_or("*");
@@ -1585,8 +1595,9 @@ Result<std::pair<int64_t, int64_t>> AssetService::RollupTotal(db::Connection& c,
   return total;
 }
 
-Result<int64_t> AssetService::TotalCards(db::Connection& c) {
-  MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::StatsGeneration(c));
+Result<int64_t> AssetService::TotalCards(RollupReader& r) {
+  db::Connection& c = r.c;
+  MS_ASSIGN_OR_RETURN(const int64_t generation, r.Generation());
   const std::string key = "all";
   if (auto hit = totals_cache_->Find(key, generation)) return hit->first;
   MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::TotalCards(c));
@@ -1595,9 +1606,9 @@ Result<int64_t> AssetService::TotalCards(db::Connection& c) {
   return n;
 }
 
-Result<bool> AssetService::HoldsEveryCard(db::Connection& c, const StoreScope& scope) {
-  MS_ASSIGN_OR_RETURN(const auto in_scope, RollupTotal(c, scope, std::nullopt, std::nullopt));
-  MS_ASSIGN_OR_RETURN(const int64_t all, TotalCards(c));
+Result<bool> AssetService::HoldsEveryCard(RollupReader& r, const StoreScope& scope) {
+  MS_ASSIGN_OR_RETURN(const auto in_scope, RollupTotal(r, scope, std::nullopt, std::nullopt));
+  MS_ASSIGN_OR_RETURN(const int64_t all, TotalCards(r));
   return in_scope.first == all;
 }
 

@@ -188,12 +188,17 @@ class AssetService {
   // the units under a path that own cards, a scope's (count, value) under a
   // category prefix and state, and whether a scope holds every card of the
   // register (then a free-text total is the index's hit count).
-  Result<std::vector<int64_t>> OwnersUnder(db::Connection& c, const std::string& path);
-  Result<std::pair<int64_t, int64_t>> RollupTotal(db::Connection& c, const StoreScope& scope,
+  struct RollupReader {
+    db::Connection& c;
+    std::optional<int64_t> generation;  // read on first use
+    Result<int64_t> Generation();
+  };
+  Result<std::vector<int64_t>> OwnersUnder(RollupReader& r, const std::string& path);
+  Result<std::pair<int64_t, int64_t>> RollupTotal(RollupReader& r, const StoreScope& scope,
                                                   const std::optional<std::string>& category_prefix,
                                                   const std::optional<std::string>& state);
-  Result<int64_t> TotalCards(db::Connection& c);  // every card of the register
-  Result<bool> HoldsEveryCard(db::Connection& c, const StoreScope& scope);
+  Result<int64_t> TotalCards(RollupReader& r);  // every card of the register
+  Result<bool> HoldsEveryCard(RollupReader& r, const StoreScope& scope);
 
   AssetSettings settings_;
   // Rendered stats answers (asset.stats_cache_mb), and an eighth of that
