@@ -35,6 +35,17 @@ struct AssetConfig {
   // How long a process uses its cached category table before checking whether
   // another process (`minsheng categories import`) changed it; 0 = every use.
   int category_recheck_seconds = 5;
+  // Imports (docs/import-assets.md, "Large imports"): on SQLite the secondary
+  // indexes of `assets` are dropped inside the import transaction and built
+  // again before the commit when the file has at least this many rows per
+  // card already in the register (0.5: a file half the register's size or
+  // larger); 0 = always. PostgreSQL does it only when asked (`--bulk`).
+  double import_rebuild_ratio = 0.5;
+  // PostgreSQL, inside an import transaction (SET LOCAL): the GIN pending list
+  // of the trigram index before it is merged, and the memory of CREATE INDEX
+  // when the indexes are rebuilt (MiB).
+  int import_pg_gin_pending_mb = 64;
+  int import_pg_maintenance_mb = 256;
 };
 
 // Inputs from people for assessments (issue 4, docs/assessment-inputs.md).
