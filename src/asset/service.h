@@ -44,7 +44,7 @@ struct AssetSettings {
   std::string public_base_url = "http://127.0.0.1:8080";  // QR payload = <base>/a/<number>
   DepreciationStart depreciation_start = DepreciationStart::kSameMonth;
   // Imports (Config::asset import_*; exchange/asset_import.h reads them here).
-  double import_rebuild_ratio = 0.5;
+  double import_rebuild_ratio = 1.0;
   int import_pg_gin_pending_mb = 64;
   int import_pg_maintenance_mb = 256;
 };

@@ -38,9 +38,10 @@ struct AssetConfig {
   // Imports (docs/import-assets.md, "Large imports"): on SQLite the secondary
   // indexes of `assets` are dropped inside the import transaction and built
   // again before the commit when the file has at least this many rows per
-  // card already in the register (0.5: a file half the register's size or
-  // larger); 0 = always. PostgreSQL does it only when asked (`--bulk`).
-  double import_rebuild_ratio = 0.5;
+  // card already in the register (1: a file at least the register's size;
+  // measured break-even ~0.75, bench/RESULTS.md); 0 = always. PostgreSQL
+  // does it only when asked (`--bulk`).
+  double import_rebuild_ratio = 1.0;
   // PostgreSQL, inside an import transaction (SET LOCAL): the GIN pending list
   // of the trigram index before it is merged, and the memory of CREATE INDEX
   // when the indexes are rebuilt (MiB).

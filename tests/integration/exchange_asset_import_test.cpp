@@ -409,20 +409,20 @@ TEST_F(ExchangeAssetImportTest, ABulkInsertRolledBackKeepsEveryIndex) {
 }
 
 // Automatic choice: SQLite rebuilds when the file has at least
-// import_rebuild_ratio (0.5) rows per card already registered; PostgreSQL
+// import_rebuild_ratio (1) rows per card already registered; PostgreSQL
 // only when asked.
 TEST_F(ExchangeAssetImportTest, TheIndexesAreRebuiltOnlyForAFileLargeNextToTheRegister) {
   const bool sqlite = TestEngine() == db::Engine::kSqlite;
   auto r = Import(MakeLedger(40, 0).csv);  // 40 rows, 0 cards
   ASSERT_TRUE(r.ok() && r->ok());
   EXPECT_EQ(r->rebuilt_indexes, sqlite);
-  r = Import(MakeLedger(20, 0).csv);  // 20 >= 0.5 × 40
+  r = Import(MakeLedger(40, 0).csv);  // 40 >= 1 × 40
   ASSERT_TRUE(r.ok() && r->ok());
   EXPECT_EQ(r->rebuilt_indexes, sqlite);
-  r = Import(MakeLedger(29, 0).csv);  // 29 < 0.5 × 60
+  r = Import(MakeLedger(79, 0).csv);  // 79 < 1 × 80
   ASSERT_TRUE(r.ok() && r->ok());
   EXPECT_FALSE(r->rebuilt_indexes);
-  EXPECT_EQ(Cards(), 89);
+  EXPECT_EQ(Cards(), 159);
 }
 
 TEST_F(ExchangeAssetImportTest, AnExportImportsAgain) {

@@ -290,7 +290,7 @@ TEST(AssetConfigTest, CategoryRecheckKey) {
 
 TEST(AssetConfigTest, ImportKeys) {
   Config c;
-  EXPECT_DOUBLE_EQ(c.asset.import_rebuild_ratio, 0.5);
+  EXPECT_DOUBLE_EQ(c.asset.import_rebuild_ratio, 1.0);
   EXPECT_EQ(c.asset.import_pg_gin_pending_mb, 64);
   EXPECT_EQ(c.asset.import_pg_maintenance_mb, 256);
   EXPECT_TRUE(SetConfigValue(c, "asset.import_rebuild_ratio", "0").ok());
