@@ -15,9 +15,11 @@
 #
 # Usage: bench/import_bench.sh [--rows N] [--seed N] [--runs N] [--org CODE]
 #          [--engines sqlite,postgres] [--pg URL] [--bin PATH] [--keep]
+#          [--import-args "ARGS"]
 #   --pg URL   a PostgreSQL server (its maintenance database, e.g. the URL that
 #              scripts/pg-test-server.sh prints); each run creates and drops
 #              its own database there.
+#   --import-args  more arguments of `minsheng import assets`, e.g. "--bulk".
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
@@ -30,6 +32,7 @@ engines=sqlite,postgres
 pg=""
 bin=build/release/minsheng
 keep=0
+import_args=""
 command_line="bench/import_bench.sh $*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,7 +44,8 @@ while [ $# -gt 0 ]; do
     --pg) pg=$2; shift ;;
     --bin) bin=$2; shift ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --import-args) import_args=$2; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "import_bench: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -163,7 +167,9 @@ prepare() {  # prepare URL: a database with the demo county (not timed)
 ours() {  # ours NAME URL: one timed import
   local t0 t1
   t0=$(now_ns)
-  if ! "$bin" import assets "$csv" --org "$org" --db "$2" --report "$tmp/report-$1.csv" >"$tmp/import-$1.log" 2>&1; then
+  # shellcheck disable=SC2086  # --import-args is split into words on purpose
+  if ! "$bin" import assets "$csv" --org "$org" --db "$2" --report "$tmp/report-$1.csv" $import_args \
+      >"$tmp/import-$1.log" 2>&1; then
     log "import failed ($2):"; tail -n 5 "$tmp/import-$1.log" | tr '\r' '\n' | tail -n 5 >&2
     [ -s "$tmp/report-$1.csv" ] && head -n 5 "$tmp/report-$1.csv" >&2
     exit 1

@@ -57,6 +57,9 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                           ? asset::DepreciationStart::kNextMonth
                                           : asset::DepreciationStart::kSameMonth;
   asset_settings.stats_cache_bytes = static_cast<size_t>(config.asset.stats_cache_mb) << 20;
+  asset_settings.import_rebuild_ratio = config.asset.import_rebuild_ratio;
+  asset_settings.import_pg_gin_pending_mb = config.asset.import_pg_gin_pending_mb;
+  asset_settings.import_pg_maintenance_mb = config.asset.import_pg_maintenance_mb;
   app->assets = std::make_unique<asset::AssetService>(*app->db, *app->categories, *app->orgs, asset_settings);
   app->inputs = std::make_unique<assessment::InputService>(
       *app->db, assessment::InputSettings{config.assess_inputs.evidence_max_bytes,

@@ -49,6 +49,10 @@ struct AssetSettings {
   std::string public_base_url = "http://127.0.0.1:8080";  // QR payload = <base>/a/<number>
   DepreciationStart depreciation_start = DepreciationStart::kSameMonth;
   size_t stats_cache_bytes = 16u << 20;  // asset.stats_cache_mb; 0 = no cache
+  // Imports (Config::asset import_*; exchange/asset_import.h reads them here).
+  double import_rebuild_ratio = 1.0;
+  int import_pg_gin_pending_mb = 64;
+  int import_pg_maintenance_mb = 256;
 };
 
 // What validation needs besides the input: the owning unit, today's date in

@@ -136,6 +136,17 @@ inline constexpr db::Sql kFtsFill{
     "INSERT INTO assets_fts (rowid, name, number, model, serial_no, brand) "
     "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"};
 inline constexpr db::Sql kCacheSize{"asset.bulk.cache_size", "PRAGMA cache_size"};
+// The secondary indexes of assets an import may drop and build again
+// (AssetStore::BulkOptions::rebuild_indexes): not unique, not the primary
+// key, not assets_org_number (the register events of each chunk are found by
+// it). SQLite lists unique indexes as "CREATE UNIQUE INDEX …".
+inline constexpr db::Sql kBulkIndexes{
+    "asset.bulk.indexes",
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'assets' "
+    "AND sql LIKE 'CREATE INDEX %' AND name <> 'assets_org_number' ORDER BY name",
+    "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+    "WHERE i.indrelid = 'assets'::regclass AND NOT i.indisunique AND NOT i.indisprimary "
+    "AND c.relname <> 'assets_org_number' ORDER BY c.relname"};
 
 // Every mutable column of a card, written from the service's merged card.
 inline constexpr db::Sql kCardUpdate{

@@ -538,32 +538,56 @@ Result<void> AssetStore::InsertMany(db::Connection& c, std::span<const Card> car
   return Ok();
 }
 
-Result<AssetStore::Bulk> AssetStore::BeginBulk(db::Connection& c, int cache_mb) {
-  Bulk b;
-  if (c.engine() != db::Engine::kSqlite) return b;
-  MS_ASSIGN_OR_RETURN(b.cache_size, c.QueryInt(sql::kCacheSize, {}));
-  MS_ASSIGN_OR_RETURN(b.max_id_before, c.QueryInt(sql::kMaxAssetId, {}));
-  MS_TRY(c.ForEach(sql::kFtsInsertTrigger, {}, [&](const db::Row& r) {
-    b.fts_trigger = r.Text(0);
-    return false;
+Result<std::vector<std::pair<std::string, std::string>>> AssetStore::RebuiltIndexes(db::Connection& c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  MS_TRY(c.ForEach(sql::kBulkIndexes, {}, [&](const db::Row& r) {
+    out.emplace_back(r.Text(0), r.Text(1));
+    return true;
   }));
-  b.active = true;
-  MS_TRY(c.ExecScript("PRAGMA cache_size = -" + std::to_string(int64_t{cache_mb} * 1024)));
-  if (!b.fts_trigger.empty()) MS_TRY(c.ExecScript("DROP TRIGGER assets_fts_insert"));
+  return out;
+}
+
+Result<AssetStore::Bulk> AssetStore::BeginBulk(db::Connection& c, const BulkOptions& o) {
+  Bulk b;
+  if (c.engine() == db::Engine::kSqlite) {
+    MS_ASSIGN_OR_RETURN(b.cache_size, c.QueryInt(sql::kCacheSize, {}));
+    MS_ASSIGN_OR_RETURN(b.max_id_before, c.QueryInt(sql::kMaxAssetId, {}));
+    MS_TRY(c.ForEach(sql::kFtsInsertTrigger, {}, [&](const db::Row& r) {
+      b.fts_trigger = r.Text(0);
+      return false;
+    }));
+    b.active = true;
+    MS_TRY(c.ExecScript("PRAGMA cache_size = -" + std::to_string(int64_t{o.sqlite_cache_mb} * 1024)));
+    if (!b.fts_trigger.empty()) MS_TRY(c.ExecScript("DROP TRIGGER assets_fts_insert"));
+  } else {
+    b.active = true;
+    MS_TRY(c.ExecScript("SET LOCAL gin_pending_list_limit = '" + std::to_string(o.pg_gin_pending_mb) + "MB'"));
+    if (o.rebuild_indexes) {
+      MS_TRY(c.ExecScript("SET LOCAL maintenance_work_mem = '" + std::to_string(o.pg_maintenance_mb) + "MB'"));
+    }
+  }
+  if (o.rebuild_indexes) {
+    MS_ASSIGN_OR_RETURN(b.indexes, RebuiltIndexes(c));
+    // Names come from the catalog of our own schema; quoted all the same.
+    for (const auto& [name, create] : b.indexes) MS_TRY(c.ExecScript("DROP INDEX \"" + name + "\""));
+  }
   return b;
 }
 
 Result<void> AssetStore::FinishBulk(db::Connection& c, Bulk& b) {
   if (!b.active) return Ok();
+  for (const auto& [name, create] : b.indexes) MS_TRY(c.ExecScript(create));
+  b.indexes.clear();
   if (!b.fts_trigger.empty()) {
     MS_TRY(c.Exec(sql::kFtsFill, {b.max_id_before}));
     MS_TRY(c.ExecScript(b.fts_trigger));
+    b.fts_trigger.clear();
   }
   return Ok();
 }
 
 void AssetStore::EndBulkCache(db::Connection& c, Bulk& b) {
-  if (!b.active) return;
+  if (!b.active || c.engine() != db::Engine::kSqlite) return;
   b.active = false;
   (void)c.ExecScript("PRAGMA cache_size = " + std::to_string(b.cache_size));
 }

@@ -87,21 +87,44 @@ class AssetStore {
   // statement); on PostgreSQL with one COPY.
   static Result<void> InsertMany(db::Connection& c, std::span<const Card> cards);
   // A bulk insert (the import) inside one write transaction, between
-  // BeginBulk and FinishBulk. SQLite: the full-text index is filled for the
-  // new cards by one statement in FinishBulk instead of by the per-row
-  // trigger (dropped and re-created inside the transaction, so a rollback
-  // restores it), and the writer's page cache is cache_mb until EndBulkCache
-  // (after the commit: shrinking it earlier would spill the dirty pages).
-  // Between BeginBulk and FinishBulk the transaction may only insert cards.
-  // PostgreSQL: nothing to do.
+  // BeginBulk and FinishBulk. Between them the transaction may only insert
+  // cards (and their events, rollups and audit).
+  // SQLite: the full-text index is filled for the new cards by one statement
+  // in FinishBulk instead of by the per-row trigger (dropped and re-created
+  // inside the transaction, so a rollback restores it), and the writer's page
+  // cache is cache_mb until EndBulkCache (after the commit: shrinking it
+  // earlier would spill the dirty pages).
+  // PostgreSQL: SET LOCAL gin_pending_list_limit (pg_gin_pending_mb), so the
+  // trigram index merges its pending entries in fewer, larger steps.
+  // rebuild_indexes (both engines): the secondary indexes of `assets` (not
+  // the unique ones, nor assets_org_number, which the register events of each
+  // chunk are found by) are dropped in BeginBulk and created again, with the
+  // same definitions, in FinishBulk — one sort each instead of one b-tree
+  // insert per card and index. DDL is transactional on both engines, so a
+  // rollback leaves them as they were; but on PostgreSQL DROP INDEX takes an
+  // ACCESS EXCLUSIVE lock on `assets`: every reader of the cards waits until
+  // the import commits or rolls back (SQLite readers in WAL mode keep reading
+  // the committed state). The foreign keys stay: dropping one locks the
+  // referenced table (orgs, staff, …) against every reader until the commit.
+  struct BulkOptions {
+    int sqlite_cache_mb = 512;
+    bool rebuild_indexes = false;
+    int pg_gin_pending_mb = 64;
+    int pg_maintenance_mb = 256;  // CREATE INDEX memory when rebuilding
+  };
   struct Bulk {
     bool active = false;
     int64_t max_id_before = 0;
     std::string fts_trigger;  // the trigger's CREATE statement
     int64_t cache_size = 0;   // PRAGMA cache_size before
+    // The dropped indexes: name and CREATE statement, created again in this order.
+    std::vector<std::pair<std::string, std::string>> indexes;
   };
-  static Result<Bulk> BeginBulk(db::Connection& c, int cache_mb);
+  static Result<Bulk> BeginBulk(db::Connection& c, const BulkOptions& options);
   static Result<void> FinishBulk(db::Connection& c, Bulk& bulk);
+  // The secondary indexes of `assets` that rebuild_indexes drops: name and
+  // CREATE statement, by name (tests compare them before and after).
+  static Result<std::vector<std::pair<std::string, std::string>>> RebuiltIndexes(db::Connection& c);
   // Puts the writer's page cache back (also after a rollback); idempotent.
   static void EndBulkCache(db::Connection& c, Bulk& bulk);
   // Writes every mutable column; Conflict "version_conflict" when the stored

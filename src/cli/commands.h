@@ -43,6 +43,7 @@ struct ImportArgs {
   std::string file;
   std::string org_code;
   bool dry_run = false;
+  bool bulk = false;  // --bulk: rebuild the card indexes on every engine
   std::string report;
 };
 int ImportAssets(const Config& config, const ImportArgs& args);

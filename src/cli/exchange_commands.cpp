@@ -95,6 +95,7 @@ int ImportAssets(const Config& config, const ImportArgs& args) {
   options.org_id = org->id;
   options.dry_run = args.dry_run;
   options.batch_id = "cli-" + RandomToken(8);
+  if (args.bulk) options.rebuild_indexes = exchange::AssetImportOptions::Rebuild::kAlways;
   // One bar per phase: reading (rows so far), validating, writing.
   std::unique_ptr<exchange::ProgressBar> bar;
   std::optional<exchange::ImportPhase> phase;
@@ -141,8 +142,9 @@ int ImportAssets(const Config& config, const ImportArgs& args) {
   for (const auto& u : r.unknown_columns) {
     std::printf("忽略未知列 / ignored unknown column: %s\n", u.name.c_str());
   }
-  std::printf("%s rows in %.2f s, %s rows/s\n", exchange::GroupThousands(r.rows).c_str(), seconds,
-              exchange::GroupThousands(static_cast<int64_t>(rate)).c_str());
+  std::printf("%s rows in %.2f s, %s rows/s%s\n", exchange::GroupThousands(r.rows).c_str(), seconds,
+              exchange::GroupThousands(static_cast<int64_t>(rate)).c_str(),
+              r.rebuilt_indexes ? " (索引已重建 / indexes rebuilt)" : "");
   return 0;
 }
 

@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
   import_assets->add_option("FILE", import_args.file, "the ledger file")->required()->check(CLI::ExistingFile);
   import_assets->add_option("--org", import_args.org_code, "code of the owning unit")->required();
   import_assets->add_flag("--dry-run", import_args.dry_run, "validate and report; write nothing");
+  import_assets->add_flag("--bulk", import_args.bulk,
+                          "drop and rebuild the card indexes for the import, on PostgreSQL too (readers of the "
+                          "cards wait until it commits; docs/import-assets.md)");
   import_assets->add_option("--report", import_args.report,
                             "write the error report here (OUT.xlsx or OUT.csv) when any row fails");
 

@@ -38,6 +38,18 @@ struct AssetConfig {
   // Memory for the rendered answers of GET /api/v1/stats/assets, reused
   // while the rollups, orgs and categories are unchanged; 0 turns it off.
   int stats_cache_mb = 16;
+  // Imports (docs/import-assets.md, "Large imports"): on SQLite the secondary
+  // indexes of `assets` are dropped inside the import transaction and built
+  // again before the commit when the file has at least this many rows per
+  // card already in the register (1: a file at least the register's size;
+  // measured break-even ~0.75, bench/RESULTS.md); 0 = always. PostgreSQL
+  // does it only when asked (`--bulk`).
+  double import_rebuild_ratio = 1.0;
+  // PostgreSQL, inside an import transaction (SET LOCAL): the GIN pending list
+  // of the trigram index before it is merged, and the memory of CREATE INDEX
+  // when the indexes are rebuilt (MiB).
+  int import_pg_gin_pending_mb = 64;
+  int import_pg_maintenance_mb = 256;
 };
 
 // Inputs from people for assessments (issue 4, docs/assessment-inputs.md).

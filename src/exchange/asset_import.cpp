@@ -449,7 +449,23 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
 
   // 5. Write in chunks inside the same transaction, as one bulk insert
   // (AssetStore::BeginBulk: the search index is filled once at the end).
-  MS_ASSIGN_OR_RETURN(asset::AssetStore::Bulk bulk, asset::AssetStore::BeginBulk(*tx, options.sqlite_cache_mb));
+  const asset::AssetSettings& settings = services.assets.settings();
+  asset::AssetStore::BulkOptions bulk_options;
+  bulk_options.sqlite_cache_mb = options.sqlite_cache_mb;
+  bulk_options.pg_gin_pending_mb = settings.import_pg_gin_pending_mb;
+  bulk_options.pg_maintenance_mb = settings.import_pg_maintenance_mb;
+  using Rebuild = AssetImportOptions::Rebuild;
+  if (options.rebuild_indexes == Rebuild::kAlways) {
+    bulk_options.rebuild_indexes = true;
+  } else if (options.rebuild_indexes == Rebuild::kAuto && tx->engine() == db::Engine::kSqlite) {
+    // Building an index sorts the whole table, old cards included: it pays
+    // when the file is large next to the register.
+    MS_ASSIGN_OR_RETURN(const int64_t existing, asset::AssetStore::TotalCards(*tx));
+    bulk_options.rebuild_indexes =
+        static_cast<double>(rows.size()) >= settings.import_rebuild_ratio * static_cast<double>(existing);
+  }
+  result.rebuilt_indexes = bulk_options.rebuild_indexes;
+  MS_ASSIGN_OR_RETURN(asset::AssetStore::Bulk bulk, asset::AssetStore::BeginBulk(*tx, bulk_options));
   struct CacheGuard {  // the page cache goes back on return: after the commit, or before the rollback
     db::Connection& c;
     asset::AssetStore::Bulk& b;
@@ -482,6 +498,7 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
         sink.AddFields({{field, f.code, f.zh, f.en}}, map, rows, chunk_start + std::min(index, chunk.size() - 1));
       }
       result.imported = 0;
+      result.rebuilt_indexes = false;
       result.first_number.clear();
       result.last_number.clear();
       return result;

@@ -55,6 +55,14 @@ struct AssetImportOptions {
   // SQLite: the writer's page cache while the cards are written (MiB), so a
   // large import's index pages are not spilled and read back mid-transaction.
   int sqlite_cache_mb = 512;
+  // Dropping the secondary indexes of `assets` for the import and building
+  // them again before the commit (AssetStore::BulkOptions::rebuild_indexes).
+  // kAuto: on SQLite when the file has at least AssetSettings::
+  // import_rebuild_ratio rows per card already in the register, never on
+  // PostgreSQL (DROP INDEX would block every reader of the cards until the
+  // commit); kAlways: on both engines (`minsheng import assets --bulk`).
+  enum class Rebuild { kAuto, kAlways, kNever };
+  Rebuild rebuild_indexes = Rebuild::kAuto;
   // Rows done of total in a phase; called every few thousand rows.
   std::function<void(ImportPhase phase, int64_t done, int64_t total)> on_progress;
 };
@@ -70,6 +78,7 @@ struct AssetImportResult {
   asset::DirectoryNames added;  // directory entries added (would be added on a dry run)
   std::string first_number;     // asset numbers given, in file order
   std::string last_number;
+  bool rebuilt_indexes = false; // the secondary indexes were dropped and built again
 
   bool ok() const { return error_count == 0; }
 };

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "asset/store.h"
 #include "asset_fixture.h"
 #include "exchange/asset_export.h"
 #include "exchange/asset_import.h"
@@ -286,6 +287,142 @@ TEST_F(ExchangeAssetImportTest, ImportedCardsAreSearchableAndKeepEveryCharacter)
     // entry is SQLITE_CORRUPT_VTAB.
     EXPECT_TRUE((*tx)->ExecScript("INSERT INTO assets_fts (assets_fts) VALUES ('integrity-check')").ok());
   }
+}
+
+// Every index of assets as the catalog describes it: name and definition.
+std::vector<std::pair<std::string, std::string>> AssetIndexes(db::Connection& c) {
+  const db::Sql sql{"test.asset_indexes",
+                    "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'assets' "
+                    "ORDER BY name",
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'assets' ORDER BY indexname"};
+  std::vector<std::pair<std::string, std::string>> out;
+  EXPECT_TRUE(c.ForEach(sql, {}, [&](const db::Row& r) {
+                 out.emplace_back(r.Text(0), r.Text(1));
+                 return true;
+               }).ok());
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> AssetIndexes(db::Database& db) {
+  auto lease = db.Read();
+  EXPECT_TRUE(lease.ok());
+  return lease.ok() ? AssetIndexes(**lease) : std::vector<std::pair<std::string, std::string>>{};
+}
+
+// --bulk / a large file: the secondary indexes of assets are dropped for the
+// import and built again before the commit, on both engines when asked. The
+// catalog then holds every index with the same definition, the indexes
+// answer (list, search, number), and cards registered later are indexed.
+TEST_F(ExchangeAssetImportTest, ARebuildingImportLeavesEveryIndexAsItWas) {
+  const auto before = AssetIndexes(*db_);
+  ASSERT_GE(before.size(), 9u);  // 0002 + 0003 (SQLite lists the unique one too)
+  {
+    auto lease = db_->Read();
+    ASSERT_TRUE(lease.ok());
+    auto dropped = asset::AssetStore::RebuiltIndexes(**lease);
+    ASSERT_TRUE(dropped.ok()) << dropped.error().log_detail;
+    std::set<std::string> names;
+    for (const auto& [name, create] : *dropped) names.insert(name);
+    EXPECT_EQ(names.count("assets_org_state"), 1u);
+    EXPECT_EQ(names.count("assets_location"), 1u);
+    EXPECT_EQ(names.count("assets_number"), 0u);      // unique: kept
+    EXPECT_EQ(names.count("assets_org_number"), 0u);  // the events of each chunk are found by it
+    EXPECT_EQ(names.count("assets_search_trgm"), TestEngine() == db::Engine::kPostgres ? 1u : 0u);
+  }
+
+  Ledger ledger = MakeLedger(2500, 0);
+  ledger.csv += "扫描仪 QX-7731," + std::string(kComputer) + ",1601,购置,财政拨款,2024-09-01,2024-09-05,999.00,1,台,"
+                "教务处,张三,教学楼/3层/302,联想,72,在用,,\r\n";
+  AssetImportOptions o;
+  o.org_id = school_a_.id;
+  o.batch_id = "job-bulk";
+  o.chunk_rows = 1000;
+  o.rebuild_indexes = AssetImportOptions::Rebuild::kAlways;
+  auto r = exchange::ImportAssets(Services(), clerk_a_caller_, ledger.csv, o);
+  ASSERT_TRUE(r.ok()) << r.error().en << " " << r.error().log_detail;
+  ASSERT_TRUE(r->ok()) << r->errors.front().column << " " << r->errors.front().message_en;
+  EXPECT_EQ(r->imported, 2501);
+  EXPECT_TRUE(r->rebuilt_indexes);
+  EXPECT_EQ(AssetIndexes(*db_), before);
+
+  asset::CardFilter f;
+  f.q = "QX-7731";
+  auto hits = assets_->List(Who(clerk_a_), f);
+  ASSERT_TRUE(hits.ok()) << hits.error().log_detail;
+  ASSERT_EQ(hits->items.size(), 1u);
+  EXPECT_EQ(hits->items[0].name, "扫描仪 QX-7731");
+  EXPECT_EQ(hits->items[0].number, r->last_number);
+  asset::CardFilter by_value;
+  by_value.sort = asset::SortKey::kOriginalValue;
+  auto page = assets_->List(Who(clerk_a_), by_value);
+  ASSERT_TRUE(page.ok());
+  ASSERT_FALSE(page->items.empty());
+  EXPECT_EQ(page->items[0].original_value.value, 10050);  // rows 0, 900, 1800: 100.50 yuan
+  EXPECT_LE(page->items[0].original_value.value, page->items.back().original_value.value);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM asset_events WHERE event = 'register'"), 2501);
+  EXPECT_EQ(CountRows("SELECT COALESCE(SUM(count), 0) FROM asset_rollups"), 2501);
+
+  asset::CardInput later = ValidInput();
+  later.name = "投影仪 TY-8802";
+  MustRegister(later);
+  f.q = "TY-8802";
+  hits = assets_->List(Who(clerk_a_), f);
+  ASSERT_TRUE(hits.ok());
+  EXPECT_EQ(hits->items.size(), 1u);
+  if (TestEngine() == db::Engine::kSqlite) {
+    auto tx = db_->Write();
+    ASSERT_TRUE(tx.ok());
+    EXPECT_TRUE((*tx)->ExecScript("INSERT INTO assets_fts (assets_fts) VALUES ('integrity-check')").ok());
+    EXPECT_TRUE((*tx)->ExecScript("PRAGMA integrity_check").ok());
+  }
+}
+
+// A bulk insert that does not commit leaves the indexes as they were: DDL is
+// part of the transaction on both engines.
+TEST_F(ExchangeAssetImportTest, ABulkInsertRolledBackKeepsEveryIndex) {
+  const auto before = AssetIndexes(*db_);
+  {
+    auto tx = db_->Write();
+    ASSERT_TRUE(tx.ok());
+    asset::AssetStore::BulkOptions bo;
+    bo.rebuild_indexes = true;
+    auto bulk = asset::AssetStore::BeginBulk(**tx, bo);
+    ASSERT_TRUE(bulk.ok()) << bulk.error().log_detail;
+    EXPECT_FALSE(bulk->indexes.empty());
+    auto inside = asset::AssetStore::RebuiltIndexes(**tx);
+    ASSERT_TRUE(inside.ok());
+    EXPECT_TRUE(inside->empty());  // dropped inside the transaction
+    EXPECT_LT(AssetIndexes(**tx).size(), before.size());
+    asset::AssetStore::EndBulkCache(**tx, *bulk);
+  }  // rolled back
+  EXPECT_EQ(AssetIndexes(*db_), before);
+  // And an import with errors never reaches the writes: nothing changes.
+  AssetImportOptions o;
+  o.org_id = school_a_.id;
+  o.rebuild_indexes = AssetImportOptions::Rebuild::kAlways;
+  auto r = exchange::ImportAssets(Services(), clerk_a_caller_, MakeLedger(200, 3).csv, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->error_count, 3);
+  EXPECT_FALSE(r->rebuilt_indexes);
+  EXPECT_EQ(Cards(), 0);
+  EXPECT_EQ(AssetIndexes(*db_), before);
+}
+
+// Automatic choice: SQLite rebuilds when the file has at least
+// import_rebuild_ratio (1) rows per card already registered; PostgreSQL
+// only when asked.
+TEST_F(ExchangeAssetImportTest, TheIndexesAreRebuiltOnlyForAFileLargeNextToTheRegister) {
+  const bool sqlite = TestEngine() == db::Engine::kSqlite;
+  auto r = Import(MakeLedger(40, 0).csv);  // 40 rows, 0 cards
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_EQ(r->rebuilt_indexes, sqlite);
+  r = Import(MakeLedger(40, 0).csv);  // 40 >= 1 × 40
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_EQ(r->rebuilt_indexes, sqlite);
+  r = Import(MakeLedger(79, 0).csv);  // 79 < 1 × 80
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_FALSE(r->rebuilt_indexes);
+  EXPECT_EQ(Cards(), 159);
 }
 
 TEST_F(ExchangeAssetImportTest, AnExportImportsAgain) {

@@ -288,6 +288,30 @@ TEST(AssetConfigTest, CategoryRecheckKey) {
   EXPECT_EQ(c.asset.category_recheck_seconds, 3600);
 }
 
+TEST(AssetConfigTest, ImportKeys) {
+  Config c;
+  EXPECT_DOUBLE_EQ(c.asset.import_rebuild_ratio, 1.0);
+  EXPECT_EQ(c.asset.import_pg_gin_pending_mb, 64);
+  EXPECT_EQ(c.asset.import_pg_maintenance_mb, 256);
+  EXPECT_TRUE(SetConfigValue(c, "asset.import_rebuild_ratio", "0").ok());
+  EXPECT_DOUBLE_EQ(c.asset.import_rebuild_ratio, 0);
+  EXPECT_TRUE(SetConfigValue(c, "asset.import_rebuild_ratio", "2.5").ok());
+  EXPECT_DOUBLE_EQ(c.asset.import_rebuild_ratio, 2.5);
+  EXPECT_TRUE(SetConfigValue(c, "asset.import_pg_maintenance_mb", "1024").ok());
+  EXPECT_EQ(c.asset.import_pg_maintenance_mb, 1024);
+  for (const auto& [key, bad] : std::vector<std::pair<const char*, const char*>>{
+           {"asset.import_rebuild_ratio", "-0.1"},
+           {"asset.import_rebuild_ratio", "half"},
+           {"asset.import_pg_gin_pending_mb", "0"},
+           {"asset.import_pg_gin_pending_mb", "2048"},
+           {"asset.import_pg_maintenance_mb", "0"}}) {
+    auto r = SetConfigValue(c, key, bad);
+    ASSERT_FALSE(r.ok()) << key << "=" << bad;
+    EXPECT_NE(r.error().en.find(key), std::string::npos);
+  }
+  EXPECT_DOUBLE_EQ(c.asset.import_rebuild_ratio, 2.5);
+}
+
 TEST(AssetVocabularyTest, SortKeysRoundTrip) {
   for (auto k : {SortKey::kNumber, SortKey::kName, SortKey::kAcquiredOn, SortKey::kOriginalValue}) {
     EXPECT_EQ(ParseSortKey(SortKeyName(k)), k);
