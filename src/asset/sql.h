@@ -81,18 +81,20 @@ inline constexpr db::Sql kReactivate[3] = {
 // ---- cards ------------------------------------------------------------------
 
 // Columns of a card read, with display names; CardFromRow reads them in this
-// order (0 … 41).
+// order (0 … 41). The optional names are scalar subqueries, not LEFT JOINs:
+// the same index lookups, but PostgreSQL then plans a join of three tables
+// instead of seven (planning a page took 14–17 ms, executing it 1.3 ms).
 #define MS_CARD_SELECT                                                                                      \
   "SELECT a.id, a.org_id, a.number, a.name, a.category_code, a.subject_code, a.acquisition_method, "        \
   "a.funding_source, a.acquired_on, a.booked_on, a.original_value, a.quantity, a.unit_of_measure, "         \
   "a.usage_direction, a.department_id, a.custodian_id, a.manager_id, a.location_id, a.latitude, "           \
   "a.longitude, a.model, a.spec, a.brand, a.serial_no, a.depreciation_method, a.life_months, "              \
   "a.certificate_no, a.project_ref, a.ext_json, a.value_status, a.state, a.version, a.created_at, "        \
-  "a.updated_at, o.code, o.name, c.name, d.name, cu.name, m.name, l.name, o.path "                           \
-  "FROM assets a JOIN orgs o ON o.id = a.org_id JOIN locations l ON l.id = a.location_id "                  \
-  "LEFT JOIN categories c ON c.code = a.category_code "                                                     \
-  "LEFT JOIN unit_departments d ON d.id = a.department_id LEFT JOIN staff cu ON cu.id = a.custodian_id "   \
-  "LEFT JOIN staff m ON m.id = a.manager_id "
+  "a.updated_at, o.code, o.name, (SELECT c.name FROM categories c WHERE c.code = a.category_code), "        \
+  "(SELECT d.name FROM unit_departments d WHERE d.id = a.department_id), "                                  \
+  "(SELECT cu.name FROM staff cu WHERE cu.id = a.custodian_id), "                                           \
+  "(SELECT m.name FROM staff m WHERE m.id = a.manager_id), l.name, o.path "                                 \
+  "FROM assets a JOIN orgs o ON o.id = a.org_id JOIN locations l ON l.id = a.location_id "
 
 inline constexpr const char* kCardSelect = MS_CARD_SELECT;
 inline constexpr db::Sql kCardByNumber{"asset.card.by_number", MS_CARD_SELECT "WHERE a.number = $1"};

@@ -187,16 +187,18 @@ class Statements {
       s.replace(at, token.size(), with);
   }
 
-  size_t Add(std::string name, std::string sqlite_text, std::string pg_text) {
+  // plan_each_time: free text on PostgreSQL, whose best plan depends on the
+  // pattern (db::Sql::pg_plan_each_time).
+  size_t Add(std::string name, std::string sqlite_text, std::string pg_text, bool plan_each_time = false) {
     names_.push_back(std::move(name));
     texts_.push_back(std::move(sqlite_text));
     const char* pg = nullptr;
     if (!pg_text.empty()) {
       texts_.push_back(std::move(pg_text));
       pg = texts_.back().c_str();
-      sqls_.push_back({names_.back().c_str(), texts_[texts_.size() - 2].c_str(), pg});
+      sqls_.push_back({names_.back().c_str(), texts_[texts_.size() - 2].c_str(), pg, plan_each_time});
     } else {
-      sqls_.push_back({names_.back().c_str(), texts_.back().c_str(), nullptr});
+      sqls_.push_back({names_.back().c_str(), texts_.back().c_str(), nullptr, plan_each_time});
     }
     return sqls_.size() - 1;
   }
@@ -229,7 +231,7 @@ class Statements {
         if (text) AddText(sqlite, pg, next);
         const std::string tail = " LIMIT $" + std::to_string(next) + ") t";
         count_[(subtree ? 2 : 0) + text] =
-            Add("asset.count." + scope_name + (text ? ".text" : ""), SqliteLike(sqlite + tail), pg + tail);
+            Add("asset.count." + scope_name + (text ? ".text" : ""), SqliteLike(sqlite + tail), pg + tail, text != 0);
       }
       const std::string short_count = std::string(sql::kShortCountHead) + where + sql::kShortCountTail;
       count_short_[subtree] = Add("asset.count." + scope_name + ".short", SqliteLike(short_count), short_count);
@@ -264,7 +266,7 @@ class Statements {
               const std::string name = std::string("asset.list.") + kShapeNames[shape] + "." + sql::kSortNames[sort] +
                                        (desc ? ".desc" : ".asc") + (after ? ".after" : "") + (text ? ".text" : "");
               list_[Index(shape, static_cast<SortKey>(sort), desc != 0, after != 0, text != 0)] =
-                  Add(name, SqliteLike(sqlite), pg);
+                  Add(name, SqliteLike(sqlite), pg, text != 0);
             }
           }
         }

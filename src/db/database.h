@@ -34,6 +34,11 @@ struct Sql {
   const char* name;
   const char* text;              // portable SQL with $1..$n
   const char* pg_text = nullptr;  // PostgreSQL-only variant, when needed
+  // PostgreSQL: plan every execution for its parameters instead of keeping a
+  // prepared statement, whose generic plan PostgreSQL switches to after five
+  // runs. For statements whose best plan depends on a parameter's value (a
+  // LIKE pattern over the trigram index: a rare word and one in every row).
+  bool pg_plan_each_time = false;
 };
 
 // A bound parameter. Text is copied only when the driver needs it.

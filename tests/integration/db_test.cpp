@@ -41,6 +41,11 @@ constexpr Sql kCountText{"db_test.count_text",
                          "SELECT COUNT(*) FROM db_value WHERE t = $1 OR t = '$2'"};
 constexpr Sql kWhichEngine{"db_test.which_engine", "SELECT 'portable'", "SELECT 'postgres only'"};
 constexpr Sql kBad{"db_test.bad", "SELECT * FROM nowhere"};
+constexpr Sql kCountLikeEachTime{"db_test.count_like_each_time",
+                                 "SELECT COUNT(*) FROM db_parent WHERE code LIKE $1", nullptr, true};
+constexpr Sql kPreparedNamed{"db_test.prepared_statements",
+                             "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%code LIKE%' "
+                             "AND statement NOT LIKE '%pg_prepared_statements%'"};
 constexpr Sql kInsertAudit{"db_test.insert_audit",
                            "INSERT INTO audit_log (at, actor_name, action, object_type, object_id) "
                            "VALUES ($1, 'tester', 'db.test', 'db', 'x') RETURNING id"};
@@ -415,4 +420,25 @@ TEST_F(DbTest, PostgresBrokenConnectionIsReplaced) {
 }
 
 }  // namespace
+// A statement planned on every execution (PostgreSQL: no prepared statement,
+// so no generic plan after five runs) gives the same answers, and is never
+// kept prepared on the connection.
+TEST_F(DbTest, AStatementPlannedEachTimeAnswersLikeAPreparedOne) {
+  for (const char* code : {"alpha", "alpine", "beta"}) ASSERT_TRUE(InsertCommitted(kInsertParent, {code}).ok());
+  Result<Lease> lease = db_->Read();
+  ASSERT_TRUE(lease.ok());
+  for (int round = 0; round < 7; ++round) {  // past PostgreSQL's five custom plans
+    for (const auto& [pattern, want] : {std::pair{"al%", 2}, std::pair{"%", 3}, std::pair{"z%", 0}}) {
+      Result<int64_t> n = (*lease)->QueryInt(kCountLikeEachTime, {pattern});
+      ASSERT_TRUE(n.ok()) << Why(n.error());
+      EXPECT_EQ(*n, want) << pattern;
+    }
+  }
+  if (db_->engine() == Engine::kPostgres) {
+    Result<int64_t> kept = (*lease)->QueryInt(kPreparedNamed);
+    ASSERT_TRUE(kept.ok()) << Why(kept.error());
+    EXPECT_EQ(*kept, 0);
+  }
+}
+
 }  // namespace minsheng::db

@@ -255,9 +255,15 @@ class PgConnection final : public Connection {
   }
 
   Result<PgResult> Run(const Sql& sql, Params params) {
-    MS_ASSIGN_OR_RETURN(const char* stmt, Prepare(sql));
     TextParams text(params);
-    PgResult res(PQexecPrepared(conn_, stmt, text.size(), text.values(), nullptr, nullptr, 0));
+    PgResult res;
+    if (sql.pg_plan_each_time) {
+      res = PgResult(PQexecParams(conn_, sql.pg_text != nullptr ? sql.pg_text : sql.text, text.size(), nullptr,
+                                  text.values(), nullptr, nullptr, 0));
+    } else {
+      MS_ASSIGN_OR_RETURN(const char* stmt, Prepare(sql));
+      res = PgResult(PQexecPrepared(conn_, stmt, text.size(), text.values(), nullptr, nullptr, 0));
+    }
     ExecStatusType status = PQresultStatus(res.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       return MapError(sql.name, res.get());
