@@ -1432,7 +1432,7 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
           MS_ASSIGN_OR_RETURN(Card card, AssetStore::GetById(c, keys[i].id, nullptr));
           page.items.push_back(std::move(card));
         }
-        scopes_read += 2;  // merged: the page is sorted below like any merge
+        ++scopes_read;  // already in order; several roots are still merged below
       }
     }
     for (const auto& part : parts) {

@@ -50,6 +50,22 @@ class AssetCacheTest : public ::testing::Test {
     return std::string(asset::ShippedCategoriesCsv()) + kNewCode + ",一体式计算机,A02010100,4,1,computer,equipment,official\n";
   }
 
+  // A server and a command line on the same database, and a new county.
+  struct TwoProcesses {
+    std::unique_ptr<App> server, command;
+    org::Org county;
+  };
+  TwoProcesses OpenTwoWithCounty(const char* code, const char* name) {
+    TwoProcesses t{Open(asset::CategoryService::kDefaultRecheckSeconds),
+                   Open(asset::CategoryService::kDefaultRecheckSeconds), {}};
+    if (!t.server || !t.command) return t;
+    auto county = t.server->orgs->Create(
+        cli_, {std::nullopt, code, name, org::Level::kRegion, "county", "admin", std::nullopt});
+    EXPECT_TRUE(county.ok()) << county.error().en;
+    if (county.ok()) t.county = *county;
+    return t;
+  }
+
   // A new user with one role at org_id, logged in on app: its principal
   // (user_id 0 when anything failed, which the test then asserts).
   auth::Principal LoggedIn(App& app, const std::string& username, int64_t org_id, auth::Role role) {
@@ -176,12 +192,9 @@ TEST_F(AssetCacheTest, CheckingTheGenerationOnEveryUseIsCheap) {
 }
 
 TEST_F(AssetCacheTest, AnAssetImportByTheCommandLineIsSeenByTheServer) {
-  auto server = Open(asset::CategoryService::kDefaultRecheckSeconds);
-  auto command = Open(asset::CategoryService::kDefaultRecheckSeconds);
-  ASSERT_TRUE(server && command);
-  auto county = server->orgs->Create(
-      cli_, {std::nullopt, "CACHE-C", "缓存县", org::Level::kRegion, "county", "admin", std::nullopt});
-  ASSERT_TRUE(county.ok()) << county.error().en;
+  auto [server, command, county_org] = OpenTwoWithCounty("CACHE-C", "缓存县");
+  ASSERT_TRUE(server && command && county_org.id > 0);
+  const org::Org* county = &county_org;
   const auth::Principal finance =
       LoggedIn(*server, "county_finance", county->id, auth::Role::kFinanceOfficer);
   ASSERT_GT(finance.user_id, 0);
@@ -258,12 +271,9 @@ TEST_F(AssetCacheTest, AnAssetImportByTheCommandLineIsSeenByTheServer) {
 // they show — cards imported by another process, a state change, an org
 // renamed — is in the next answer, and each scope gets its own answer.
 TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
-  auto server = Open(asset::CategoryService::kDefaultRecheckSeconds);
-  auto command = Open(asset::CategoryService::kDefaultRecheckSeconds);
-  ASSERT_TRUE(server && command);
-  auto county = server->orgs->Create(
-      cli_, {std::nullopt, "STAT-C", "统计县", org::Level::kRegion, "county", "admin", std::nullopt});
-  ASSERT_TRUE(county.ok()) << county.error().en;
+  auto [server, command, county_org] = OpenTwoWithCounty("STAT-C", "统计县");
+  ASSERT_TRUE(server && command && county_org.id > 0);
+  const org::Org* county = &county_org;
   auto unit = server->orgs->Create(
       cli_, {county->id, "STAT-U1", "统计一中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
   ASSERT_TRUE(unit.ok()) << unit.error().en;

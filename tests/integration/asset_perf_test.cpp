@@ -19,6 +19,15 @@ using asset::StoreScope;
 
 class AssetPerfTest : public AssetTest {
  protected:
+  // School A alone, or the county (school A's and B's cards) as a subtree.
+  StoreScope SchoolAOrCounty(bool subtree) const {
+    StoreScope scope;
+    scope.unit = !subtree;
+    scope.org_id = school_a_.id;
+    scope.path = county_.path;
+    return scope;
+  }
+
   // A card of school B named `name` (its room, custodian and department).
   CardInput InSchoolB(const std::string& name) const {
     CardInput c = ValidInput();
@@ -146,10 +155,7 @@ TEST_F(AssetPerfTest, FreeTextWalksGiveTheSamePagesAsSortedHits) {
   auto conn = db_->Read();
   ASSERT_TRUE(conn.ok());
   for (const bool subtree : {false, true}) {
-    StoreScope scope;
-    scope.unit = !subtree;
-    scope.org_id = school_a_.id;
-    scope.path = county_.path;
+    StoreScope scope = SchoolAOrCounty(subtree);
     scope.ordered = subtree;
     for (const auto plan : {StoreFilter::TextPlan::kHits, StoreFilter::TextPlan::kWalkSet,
                             StoreFilter::TextPlan::kWalkProbe}) {
@@ -213,10 +219,7 @@ TEST_F(AssetPerfTest, FreeTextInRegistrationOrderGivesTheSamePagesByEitherPlan) 
   auto conn = db_->Read();
   ASSERT_TRUE(conn.ok());
   for (const bool subtree : {false, true}) {
-    StoreScope scope;
-    scope.unit = !subtree;
-    scope.org_id = school_a_.id;
-    scope.path = county_.path;
+    const StoreScope scope = SchoolAOrCounty(subtree);
     for (const auto plan : {StoreFilter::TextPlan::kHits, StoreFilter::TextPlan::kFtsOrder}) {
       for (const bool desc : {false, true}) {
         StoreFilter f;
