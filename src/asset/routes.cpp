@@ -317,14 +317,16 @@ void RegisterAssetRoutes(http::Router& router, const auth::Guard& guard, AssetSe
   router.Add(Method::kGet, "/api/v1/assets", guard.Wrap([&assets](Context& ctx) {
     auto f = ReadCardFilter(ctx.req);
     if (!f.ok()) return http::Problem(f.error(), ctx.req);
+    auto body = [](const std::shared_ptr<const std::string>& b) { return *b; };
     if (!ctx.req.blocking_allowed) {
-      // One unit's page (a few index reads) on the network thread when a
-      // reader is idle, like a lookup by number; every other list on the pool.
-      auto page = assets.TryListUnit(ctx.who(), *f);
-      if (page.ok() && !page->has_value()) return http::Response::Defer();
-      return http::Reply(ctx.req, std::move(page), [](const std::optional<CardPage>& p) { return PageJson(*p); });
+      // One unit's page (cached, or a few index reads) on the network thread
+      // when a reader is idle, like a lookup by number; every other list on
+      // the pool.
+      auto page = assets.TryListUnitBody(ctx.who(), *f, PageJson);
+      if (page.ok() && !*page) return http::Response::Defer();
+      return http::Reply(ctx.req, std::move(page), body);
     }
-    return http::Reply(ctx.req, assets.List(ctx.who(), *f), PageJson);
+    return http::Reply(ctx.req, assets.ListBody(ctx.who(), *f, PageJson), body);
   }), {.non_blocking = true});
 
   router.Add(Method::kPost, "/api/v1/assets", guard.Wrap([&assets](Context& ctx) {

@@ -623,7 +623,8 @@ AssetService::AssetService(db::Database& db, CategoryService& categories, org::O
       settings_(std::move(settings)),
       stats_cache_(std::make_unique<GenerationCache<>>(settings_.stats_cache_bytes)),
       owners_cache_(std::make_unique<GenerationCache<std::vector<int64_t>>>(settings_.stats_cache_bytes / 8)),
-      totals_cache_(std::make_unique<GenerationCache<std::pair<int64_t, int64_t>>>(settings_.stats_cache_bytes / 8)) {}
+      totals_cache_(std::make_unique<GenerationCache<std::pair<int64_t, int64_t>>>(settings_.stats_cache_bytes / 8)),
+      page_cache_(std::make_unique<GenerationCache<Compressed>>(settings_.list_cache_bytes)) {}
 
 namespace {
 
@@ -1307,16 +1308,94 @@ Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter
   return ListOn(*conn, who, filter, org);
 }
 
-Result<std::optional<CardPage>> AssetService::TryListUnit(const auth::Principal& who, const CardFilter& filter) {
+namespace {
+
+// What a unit's page depends on besides the data: who's asset.read scope
+// (as EffectiveRoots narrows it to the unit) and every term of the filter.
+// Text terms carry their length, so no value can run into the next term.
+std::string UnitPageKey(const std::vector<auth::ScopeRoot>& roots, const CardFilter& f, int limit) {
+  std::string key;
+  const auto text = [&](const std::optional<std::string>& v) {
+    if (v) {
+      key += std::to_string(v->size());
+      key += ':';
+      key += *v;
+    }
+    key += '|';
+  };
+  const auto number = [&](std::optional<int64_t> v) {
+    if (v) key += std::to_string(*v);
+    key += '|';
+  };
+  for (const auto& root : roots) {
+    key += root.exact ? '=' : '*';
+    text(root.path);
+  }
+  key += '#';
+  number(f.org_id);
+  text(f.category_prefix);
+  number(f.state ? std::optional<int64_t>(static_cast<int64_t>(*f.state)) : std::nullopt);
+  number(f.custodian_id);
+  text(f.location);
+  number(f.min_value ? std::optional<int64_t>(f.min_value->value) : std::nullopt);
+  number(f.max_value ? std::optional<int64_t>(f.max_value->value) : std::nullopt);
+  number(f.acquired_from ? std::optional<int64_t>(f.acquired_from->days) : std::nullopt);
+  number(f.acquired_to ? std::optional<int64_t>(f.acquired_to->days) : std::nullopt);
+  number(static_cast<int64_t>(f.sort));
+  number(f.descending ? 1 : 0);
+  number(limit);
+  text(f.cursor);
+  return key;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const std::string>> AssetService::UnitPageOn(db::Connection& c, const auth::Principal& who,
+                                                                    const CardFilter& filter,
+                                                                    const PageRender& render) {
+  if (!filter.org_id || filter.q) return std::shared_ptr<const std::string>();
+  auto o = org::OrgStore::Get(c, *filter.org_id);
+  // Anything but a unit's page (an error included) is answered by List.
+  if (!o.ok() || o->level != org::Level::kUnit) return std::shared_ptr<const std::string>();
+  const auto roots = EffectiveRoots(who, *o);
+  if (roots.empty()) return NotFoundError("机构", "Organisation");
+  const std::string key = UnitPageKey(roots, filter, std::clamp(filter.limit, 1, 1000));
+  // Read before the page, so a page is never labelled newer than its data.
+  MS_ASSIGN_OR_RETURN(const int64_t generation, AssetStore::UnitPageGeneration(c, o->id));
+  if (const auto hit = page_cache_->Find(key, generation)) {
+    if (auto body = Lz4Decompress(*hit)) return std::make_shared<const std::string>(std::move(*body));
+  }
+  MS_ASSIGN_OR_RETURN(const CardPage page, ListOn(c, who, filter, std::move(o).value()));
+  auto body = std::make_shared<const std::string>(render(page));
+  auto packed = std::make_shared<const Compressed>(Lz4Compress(*body));
+  if (!packed->data.empty()) {
+    const size_t bytes = packed->data.size() + key.size();
+    page_cache_->Store(key, generation, std::move(packed), bytes);
+  }
+  return body;
+}
+
+Result<std::shared_ptr<const std::string>> AssetService::ListBody(const auth::Principal& who,
+                                                                  const CardFilter& filter,
+                                                                  const PageRender& render) {
   MS_TRY(auth::Require(who, Action::kAssetRead));
-  if (!filter.org_id || filter.q) return std::optional<CardPage>();
+  if (filter.org_id && !filter.q) {
+    MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+    MS_ASSIGN_OR_RETURN(auto body, UnitPageOn(*conn, who, filter, render));
+    if (body) return body;
+  }
+  MS_ASSIGN_OR_RETURN(const CardPage page, List(who, filter));
+  return std::make_shared<const std::string>(render(page));
+}
+
+Result<std::shared_ptr<const std::string>> AssetService::TryListUnitBody(const auth::Principal& who,
+                                                                         const CardFilter& filter,
+                                                                         const PageRender& render) {
+  MS_TRY(auth::Require(who, Action::kAssetRead));
+  if (!filter.org_id || filter.q) return std::shared_ptr<const std::string>();
   std::optional<db::Lease> conn = db_.TryRead();
-  if (!conn) return std::optional<CardPage>();
-  auto o = org::OrgStore::Get(**conn, *filter.org_id);
-  // Anything but a unit's page (an error included) is answered where it may block.
-  if (!o.ok() || o->level != org::Level::kUnit) return std::optional<CardPage>();
-  MS_ASSIGN_OR_RETURN(CardPage page, ListOn(**conn, who, filter, std::move(o).value()));
-  return std::optional<CardPage>(std::move(page));
+  if (!conn) return std::shared_ptr<const std::string>();
+  return UnitPageOn(**conn, who, filter, render);
 }
 
 Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& who, const CardFilter& filter,

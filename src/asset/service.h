@@ -35,6 +35,7 @@
 #include "asset/lifecycle.h"
 #include "asset/model.h"
 #include "auth/model.h"
+#include "core/compress.h"
 #include "core/generation_cache.h"
 #include "core/result.h"
 #include "db/database.h"
@@ -49,6 +50,7 @@ struct AssetSettings {
   std::string public_base_url = "http://127.0.0.1:8080";  // QR payload = <base>/a/<number>
   DepreciationStart depreciation_start = DepreciationStart::kSameMonth;
   size_t stats_cache_bytes = 16u << 20;  // asset.stats_cache_mb; 0 = no cache
+  size_t list_cache_bytes = 16u << 20;   // asset.list_cache_mb (compressed unit pages); 0 = no cache
   // Imports (Config::asset import_*; exchange/asset_import.h reads them here).
   double import_rebuild_ratio = 1.0;
   int import_pg_gin_pending_mb = 64;
@@ -159,10 +161,20 @@ class AssetService {
   Result<Card> GetByQr(const auth::Principal& who, std::string_view payload);
   Result<std::vector<CardEvent>> History(const auth::Principal& who, std::string_view number);
   Result<CardPage> List(const auth::Principal& who, const CardFilter& filter);
-  // One unit's page without free text on an idle reader without waiting
-  // (db::Database::TryRead); nullopt for any other list, when no reader is
-  // idle, or when the org is not a unit — then ask List where it may block.
-  Result<std::optional<CardPage>> TryListUnit(const auth::Principal& who, const CardFilter& filter);
+  // List rendered by `render` (the API's JSON). One unit's page without
+  // free text (`org` a unit) is reused from a cache of rendered pages keyed
+  // by who's asset.read scope and the filter while the unit's generation and
+  // the 'categories' and 'orgs' generations are unchanged (0009): a page
+  // read again is a generation read and a copy. Other lists are computed.
+  using PageRender = std::function<std::string(const CardPage&)>;
+  Result<std::shared_ptr<const std::string>> ListBody(const auth::Principal& who, const CardFilter& filter,
+                                                      const PageRender& render);
+  // One unit's page without free text, cached or computed, on an idle reader
+  // without waiting (db::Database::TryRead); null for any other list, when
+  // no reader is idle, or when the org is not a unit — then ask ListBody
+  // where it may block.
+  Result<std::shared_ptr<const std::string>> TryListUnitBody(const auth::Principal& who, const CardFilter& filter,
+                                                             const PageRender& render);
   Result<Stats> Statistics(const auth::Principal& who, const StatsQuery& query);
   // Statistics rendered by `render` (the API's JSON), reused from a cache of
   // rendered answers keyed by who's asset.read scope and the query while the
@@ -188,6 +200,10 @@ class AssetService {
   org::OrgService& orgs_;
   Result<CardPage> ListOn(db::Connection& c, const auth::Principal& who, const CardFilter& filter,
                           const std::optional<org::Org>& org);
+  // One unit's page through the page cache on `c`; null when `filter` does
+  // not ask for one unit's page without free text.
+  Result<std::shared_ptr<const std::string>> UnitPageOn(db::Connection& c, const auth::Principal& who,
+                                                        const CardFilter& filter, const PageRender& render);
   // Facts of the rollups a list needs, remembered per rollup generation:
   // the units under a path that own cards, a scope's (count, value) under a
   // category prefix and state, and whether a scope holds every card of the
@@ -210,6 +226,8 @@ class AssetService {
   std::unique_ptr<GenerationCache<>> stats_cache_;
   std::unique_ptr<GenerationCache<std::vector<int64_t>>> owners_cache_;
   std::unique_ptr<GenerationCache<std::pair<int64_t, int64_t>>> totals_cache_;
+  // Rendered unit pages, LZ4-compressed (asset.list_cache_mb).
+  std::unique_ptr<GenerationCache<Compressed>> page_cache_;
 };
 
 // The JSON form of a card for the API and the audit log (without the

@@ -253,6 +253,13 @@ inline constexpr db::Sql kStatsGeneration{
     "asset.stats.generation",
     "SELECT COALESCE(SUM(generation), 0) FROM cache_generations WHERE name IN ('asset_stats', 'categories')"};
 
+// The generation of one unit's pages (0009): the unit's own, and the
+// category and org tables' (names, codes and paths a page shows).
+inline constexpr db::Sql kUnitPageGeneration{
+    "asset.list.unit.generation",
+    "SELECT COALESCE((SELECT generation FROM asset_unit_generations WHERE org_id = $1), 0) + "
+    "(SELECT COALESCE(SUM(generation), 0) FROM cache_generations WHERE name IN ('categories', 'orgs'))"};
+
 // ---- the card list family (see the top of this file) ------------------------
 
 // Scope, first parameter: one unit by id, or every org under a path. The

@@ -797,6 +797,9 @@ Result<std::vector<int64_t>> AssetStore::OwnersUnder(db::Connection& c, std::str
 }
 
 Result<int64_t> AssetStore::StatsGeneration(db::Connection& c) { return c.QueryInt(sql::kStatsGeneration); }
+Result<int64_t> AssetStore::UnitPageGeneration(db::Connection& c, int64_t org_id) {
+  return c.QueryInt(sql::kUnitPageGeneration, {org_id});
+}
 
 Result<std::vector<AssetStore::RollupRow>> AssetStore::Rollups(db::Connection& c, const StoreScope& scope) {
   std::vector<RollupRow> out;

@@ -188,6 +188,9 @@ class AssetStore {
   // The generation of what Rollups reads, with the org and category names
   // (sql::kStatsGeneration): unchanged means the same stats.
   static Result<int64_t> StatsGeneration(db::Connection& c);
+  // The generation of one unit's card list (sql::kUnitPageGeneration):
+  // unchanged means the same pages.
+  static Result<int64_t> UnitPageGeneration(db::Connection& c, int64_t org_id);
 
   // The orgs under a path that own at least one card.
   static Result<std::vector<int64_t>> OwnersUnder(db::Connection& c, std::string_view path);

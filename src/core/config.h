@@ -38,6 +38,11 @@ struct AssetConfig {
   // Memory for the rendered answers of GET /api/v1/stats/assets, reused
   // while the rollups, orgs and categories are unchanged; 0 turns it off.
   int stats_cache_mb = 16;
+  // Memory for one unit's rendered list pages (GET /api/v1/assets?org=<unit>
+  // without free text), kept LZ4-compressed (~8 KB a page of 50) and reused
+  // while the unit's cards and directories, the orgs and the categories are
+  // unchanged; 0 turns it off.
+  int list_cache_mb = 16;
   // Imports (docs/import-assets.md, "Large imports"): on SQLite the secondary
   // indexes of `assets` are dropped inside the import transaction and built
   // again before the commit when the file has at least this many rows per

@@ -392,5 +392,176 @@ TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
   EXPECT_TRUE(refused_try.ok() && *refused_try == nullptr);
 }
 
+// One unit's rendered pages are cached by the unit's generation: every write
+// that changes what a page shows — cards imported by another process, an
+// edit and a state change, a custodian, location or unit renamed by the
+// command line — is in the next page; an unchanged page is not rendered
+// again; each scope and cursor has its own page; out of scope stays refused.
+TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
+  auto [server, command, county_org] = OpenTwoWithCounty("PAGE-C", "页面县");
+  ASSERT_TRUE(server && command && county_org.id > 0);
+  auto unit = server->orgs->Create(
+      cli_, {county_org.id, "PAGE-U1", "页面一中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  ASSERT_TRUE(unit.ok()) << unit.error().en;
+  auto unit2 = server->orgs->Create(
+      cli_, {county_org.id, "PAGE-U2", "页面二中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  ASSERT_TRUE(unit2.ok()) << unit2.error().en;
+  const auth::Principal finance = LoggedIn(*server, "page_finance", county_org.id, auth::Role::kFinanceOfficer);
+  const auth::Principal clerk = LoggedIn(*server, "page_clerk", unit->id, auth::Role::kUnitClerk);
+  const auth::Principal clerk2 = LoggedIn(*server, "page_clerk2", unit2->id, auth::Role::kUnitClerk);
+  ASSERT_TRUE(finance.user_id > 0 && clerk.user_id > 0 && clerk2.user_id > 0);
+
+  const std::string head =
+      "资产名称,资产分类代码,会计科目,取得方式,经费来源,取得日期,原值（元）,计量单位,使用部门,使用人,存放地点\n";
+  auto import = [&](int64_t org_id, int from, int n) {
+    std::string csv = head;
+    for (int i = from; i < from + n; ++i) {
+      csv += "投影仪 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,100.00,台,教务处,陈一,实验楼/2层/201\n";
+    }
+    exchange::AssetImportOptions o;
+    o.org_id = org_id;
+    o.batch_id = "cli-pages";
+    auto r = exchange::ImportAssets({*command->db, *command->assets, *command->directories}, cli_, csv, o);
+    EXPECT_TRUE(r.ok() && r->imported == n) << (r.ok() ? "" : r.error().en);
+    return r.ok() ? r->first_number : std::string();
+  };
+  const std::string first = import(unit->id, 0, 3);
+  ASSERT_FALSE(first.empty());
+
+  int renders = 0;
+  auto render = [&renders](const asset::CardPage& p) {
+    ++renders;
+    std::string out = std::to_string(p.total) + (p.next_cursor ? ">" : "");
+    for (const auto& c : p.items) {
+      out += ";" + c.name + "/" + c.custodian_name.value_or("-") + "/" + c.location_name + "/" + c.org_name;
+    }
+    return out;
+  };
+  asset::CardFilter in_use;
+  in_use.org_id = unit->id;
+  in_use.state = asset::State::kInUse;
+  in_use.sort = asset::SortKey::kName;
+  auto page = [&](const auth::Principal& who, const asset::CardFilter& f) {
+    auto b = server->assets->ListBody(who, f, render);
+    EXPECT_TRUE(b.ok()) << b.error().en;
+    return b.ok() && *b ? **b : std::string("error");
+  };
+  const std::string three =
+      "3;投影仪 0/陈一/实验楼/2层/201/页面一中;投影仪 1/陈一/实验楼/2层/201/页面一中;"
+      "投影仪 2/陈一/实验楼/2层/201/页面一中";
+  EXPECT_EQ(page(finance, in_use), three);
+  EXPECT_EQ(page(finance, in_use), three);
+  EXPECT_EQ(renders, 1);  // the second page came from the cache
+  // The network thread's path answers from the same cache on an idle reader
+  // (SQLite); on PostgreSQL it always leaves the page to ListBody.
+  auto tried = server->assets->TryListUnitBody(finance, in_use, render);
+  ASSERT_TRUE(tried.ok()) << tried.error().en;
+  if (TestEngine() == db::Engine::kSqlite) {
+    ASSERT_NE(*tried, nullptr);
+    EXPECT_EQ(**tried, three);
+    EXPECT_EQ(renders, 1);
+  } else {
+    EXPECT_EQ(*tried, nullptr);
+  }
+  // The same answer as the uncached list, rendered the same way.
+  auto listed = server->assets->List(finance, in_use);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(render(*listed), three);
+  renders = 1;
+
+  // Another process imports two more cards into the unit.
+  ASSERT_FALSE(import(unit->id, 3, 2).empty());
+  EXPECT_EQ(page(finance, in_use).substr(0, 2), "5;");
+  EXPECT_EQ(renders, 2);
+
+  // A card renamed through the server (no rollup changes).
+  auto card = server->assets->Get(finance, first);
+  ASSERT_TRUE(card.ok());
+  asset::CardPatch patch;
+  patch.version = card->version;
+  patch.set.name = "投影仪 甲";
+  ASSERT_TRUE(server->assets->Edit(cli_, first, patch).ok());
+  std::string now = page(finance, in_use);
+  EXPECT_NE(now.find("投影仪 甲/"), std::string::npos) << now;
+  EXPECT_EQ(now.find("投影仪 0/"), std::string::npos) << now;
+
+  // Marked idle by the command line: no longer an in-use card.
+  ASSERT_TRUE(command->assets->MarkIdle(cli_, first, {"闲置", std::nullopt}).ok());
+  now = page(finance, in_use);
+  EXPECT_EQ(now.substr(0, 2), "4;");
+  EXPECT_EQ(now.find("投影仪 甲/"), std::string::npos) << now;
+
+  // The custodian and the location renamed by the command line.
+  auto staff = command->directories->ListStaff(finance, unit->id, {});
+  ASSERT_TRUE(staff.ok() && staff->size() == 1);
+  asset::DirectoryPatch rename_staff;
+  rename_staff.name = "陈一鸣";
+  ASSERT_TRUE(command->directories->UpdateStaff(cli_, staff->front().id, rename_staff).ok());
+  now = page(finance, in_use);
+  EXPECT_NE(now.find("/陈一鸣/"), std::string::npos) << now;
+  auto locations = command->directories->ListLocations(finance, unit->id, {});
+  ASSERT_TRUE(locations.ok());
+  for (const auto& l : *locations) {
+    if (l.name != "实验楼/2层/201") continue;
+    asset::DirectoryPatch rename_location;
+    rename_location.name = "实验楼/2层/202";
+    ASSERT_TRUE(command->directories->UpdateLocation(cli_, l.id, rename_location).ok());
+  }
+  now = page(finance, in_use);
+  EXPECT_NE(now.find("/实验楼/2层/202/"), std::string::npos) << now;
+  EXPECT_EQ(now.find("/实验楼/2层/201/"), std::string::npos) << now;
+
+  // The unit renamed by the command line.
+  auto current = command->orgs->Lookup(unit->id);
+  ASSERT_TRUE(current.ok());
+  org::OrgPatch rename;
+  rename.version = current->version;
+  rename.name = "页面第一中学";
+  ASSERT_TRUE(command->orgs->Update(cli_, unit->id, rename).ok());
+  now = page(finance, in_use);
+  EXPECT_NE(now.find("/页面第一中学"), std::string::npos) << now;
+  EXPECT_EQ(now.find("/页面一中"), std::string::npos) << now;
+
+  // Unchanged since: from the cache. A second unit's import leaves this
+  // unit's page alone.
+  const int before = renders;
+  EXPECT_EQ(page(finance, in_use), now);
+  ASSERT_FALSE(import(unit2->id, 0, 1).empty());
+  EXPECT_EQ(page(finance, in_use), now);
+  EXPECT_EQ(renders, before);
+
+  // Each cursor and each scope has its own page: two at a time.
+  asset::CardFilter two = in_use;
+  two.limit = 2;
+  const std::string p1 = page(finance, two);
+  ASSERT_EQ(p1.substr(0, 3), "4>;");
+  auto raw = server->assets->List(finance, two);
+  ASSERT_TRUE(raw.ok() && raw->next_cursor);
+  two.cursor = raw->next_cursor;
+  const std::string p2 = page(finance, two);
+  EXPECT_EQ(p2.substr(0, 2), "4;");
+  EXPECT_NE(p1, p2);
+  EXPECT_EQ(page(clerk, in_use), now);
+  // Out of scope: refused on both paths, whatever is cached.
+  for (const auto& f : {in_use, two}) {
+    auto refused = server->assets->ListBody(clerk2, f, render);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, ErrorCode::kNotFound);
+    auto refused_try = server->assets->TryListUnitBody(clerk2, f, render);
+    if (TestEngine() == db::Engine::kSqlite) {
+      ASSERT_FALSE(refused_try.ok());
+      EXPECT_EQ(refused_try.error().kind, ErrorCode::kNotFound);
+    } else {
+      EXPECT_TRUE(refused_try.ok() && *refused_try == nullptr);
+    }
+  }
+  // A bad cursor is still refused, and nothing is cached for it.
+  asset::CardFilter bad = in_use;
+  bad.cursor = "not-a-cursor";
+  auto invalid = server->assets->ListBody(finance, bad, render);
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().kind, ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace minsheng::testing
