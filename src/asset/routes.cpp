@@ -217,7 +217,7 @@ Date AtParam(http::QueryReader& q) {
 
 }  // namespace
 
-Result<CardFilter> ReadCardFilter(const http::Request& req) {
+Result<CardFilter> ReadCardFilter(const http::Request& req, const AssetService& assets) {
   http::QueryReader q(req);
   CardFilter f;
   f.org_id = q.Int("org");
@@ -251,12 +251,13 @@ Result<CardFilter> ReadCardFilter(const http::Request& req) {
       f.sort = *k;
     }
   }
-  // Indexed free text (3+ characters) without a chosen sort: the newest
-  // registered matches first, the order the full-text index reads cheapest
-  // (a page costs about its own hits however common the text). Shorter text
-  // is a scan in any order and keeps the number order.
+  // Indexed free text (3+ characters; on SQLite 1–2 as well) without a
+  // chosen sort: the newest registered matches first, the order the
+  // full-text index reads cheapest (a page costs about its own hits however
+  // common the text). Shorter text on PostgreSQL is a scan in any order and
+  // keeps the number order.
   const auto order = q.Text("order", 10);
-  if (!sort && f.q && CodePointCount(*f.q) >= 3) {
+  if (!sort && f.q && assets.TextIndexed(*f.q)) {
     f.sort = SortKey::kRegistered;
     f.descending = true;
   }
@@ -315,7 +316,7 @@ Result<StateChange> ReadStateChange(const std::string& body) {
 
 void RegisterAssetRoutes(http::Router& router, const auth::Guard& guard, AssetService& assets) {
   router.Add(Method::kGet, "/api/v1/assets", guard.Wrap([&assets](Context& ctx) {
-    auto f = ReadCardFilter(ctx.req);
+    auto f = ReadCardFilter(ctx.req, assets);
     if (!f.ok()) return http::Problem(f.error(), ctx.req);
     auto body = [](const std::shared_ptr<const std::string>& b) { return *b; };
     if (!ctx.req.blocking_allowed) {

@@ -15,7 +15,8 @@ namespace minsheng::asset {
 // state, custodian_id, location, min/max_value_fen, acquired_from/to, q,
 // sort, order, limit, cursor); every bad parameter is a field error of one
 // validation error. Shared with the export (GET /api/v1/exports/assets).
-Result<CardFilter> ReadCardFilter(const http::Request& req);
+// `assets` tells whether the text is indexed (the default order).
+Result<CardFilter> ReadCardFilter(const http::Request& req, const AssetService& assets);
 
 void RegisterAssetRoutes(http::Router& router, const auth::Guard& guard, AssetService& assets);
 void RegisterDirectoryRoutes(http::Router& router, const auth::Guard& guard, DirectoryService& directories);

@@ -1196,8 +1196,9 @@ constexpr int64_t kProbeHits = 100'000;
 // own (rowid) order and reads about one hit per card shown (kFtsOrder). The
 // total counts up to this many and is "more than" beyond.
 constexpr int64_t kOrderedTextHits = 1'000;
-// Short text has no index: its total counts the matches among the scope's
-// first kShortScanRows cards and, past them, is a lower bound (total_capped).
+// Short text on PostgreSQL has no index (SQLite: assets_short, planned as
+// above): its total counts the matches among the scope's first
+// kShortScanRows cards and, past them, is a lower bound (total_capped).
 constexpr int64_t kShortScanRows = 20'000;
 
 // The scope roots of who's asset.read narrowed to the subtree of `org` when
@@ -1398,6 +1399,10 @@ Result<std::shared_ptr<const std::string>> AssetService::TryListUnitBody(const a
   return UnitPageOn(**conn, who, filter, render);
 }
 
+bool AssetService::TextIndexed(std::string_view q) const {
+  return CodePointCount(q) >= 3 || db_.engine() == db::Engine::kSqlite;
+}
+
 Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& who, const CardFilter& filter,
                                       const std::optional<org::Org>& org) {
   RollupReader rollups{c, std::nullopt};  // the rollup generation read once per list
@@ -1414,10 +1419,14 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
   if (filter.acquired_from) f.acquired_from = filter.acquired_from->days;
   if (filter.acquired_to) f.acquired_to = filter.acquired_to->days;
   if (filter.q) {
-    // The trigram indexes need three characters; shorter text is a LIKE
-    // filter on the rows the other conditions select.
+    // The trigram indexes need three characters. SQLite finds 1–2 through
+    // assets_short (0010) with the same plans; on PostgreSQL shorter text is
+    // a LIKE filter on the rows the other conditions select.
     if (CodePointCount(*filter.q) >= 3) {
       f.text = *filter.q;
+    } else if (c.engine() == db::Engine::kSqlite) {
+      f.text = *filter.q;
+      f.short_index = true;
     } else {
       f.short_text_pattern = LikeContainsPattern(*filter.q);
     }
@@ -1445,10 +1454,10 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
   const bool text_by_registration = f.text && f.sort == SortKey::kRegistered;
   const int64_t count_cap = text_by_registration ? kOrderedTextHits : kCountCap;
   if (text_by_registration) {
-    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(c, *f.text, kOrderedTextHits + 1));
+    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(c, *f.text, f.short_index, kOrderedTextHits + 1));
     if (hits > kOrderedTextHits) f.text_plan = StoreFilter::TextPlan::kFtsOrder;
   } else if (f.text) {
-    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(c, *f.text, kProbeHits + 1));
+    MS_ASSIGN_OR_RETURN(hits, AssetStore::TextHits(c, *f.text, f.short_index, kProbeHits + 1));
     if (hits > kProbeHits) {
       f.text_plan = StoreFilter::TextPlan::kWalkProbe;
     } else if (hits > kWalkHits) {

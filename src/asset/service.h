@@ -175,6 +175,10 @@ class AssetService {
   // where it may block.
   Result<std::shared_ptr<const std::string>> TryListUnitBody(const auth::Principal& who, const CardFilter& filter,
                                                              const PageRender& render);
+  // Whether free text q is searched through a full-text index: 3+ characters
+  // on both engines, 1–2 on SQLite too (assets_short). A list of such text
+  // without a chosen sort shows the newest matches first (ReadCardFilter).
+  bool TextIndexed(std::string_view q) const;
   Result<Stats> Statistics(const auth::Principal& who, const StatsQuery& query);
   // Statistics rendered by `render` (the API's JSON), reused from a cache of
   // rendered answers keyed by who's asset.read scope and the query while the

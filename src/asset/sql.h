@@ -126,16 +126,23 @@ inline constexpr std::string_view kCopyColumns[] = {
     "brand", "serial_no", "depreciation_method", "life_months", "certificate_no", "project_ref", "ext_json",
     "value_status", "state", "created_at", "updated_at", "version"};
 
-// A bulk insert on SQLite (AssetStore::BeginBulk): the full-text trigger's
-// text, the last id before, and the index filled for the cards after it —
-// exactly what the trigger (0003) would have written for each.
+// A bulk insert on SQLite (AssetStore::BeginBulk): the full-text triggers'
+// text, the last id before, and the indexes filled for the cards after it —
+// exactly what the triggers (0003, 0010) would have written for each.
 inline constexpr db::Sql kFtsInsertTrigger{
     "asset.bulk.fts_trigger",
     "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'assets_fts_insert'"};
+inline constexpr db::Sql kShortInsertTrigger{
+    "asset.bulk.short_trigger",
+    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'assets_short_insert'"};
 inline constexpr db::Sql kMaxAssetId{"asset.bulk.max_id", "SELECT COALESCE(MAX(id), 0) FROM assets"};
 inline constexpr db::Sql kFtsFill{
     "asset.bulk.fts_fill",
     "INSERT INTO assets_fts (rowid, name, number, model, serial_no, brand) "
+    "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"};
+inline constexpr db::Sql kShortFill{
+    "asset.bulk.short_fill",
+    "INSERT INTO assets_short (rowid, name, number, model, serial_no, brand) "
     "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"};
 inline constexpr db::Sql kCacheSize{"asset.bulk.cache_size", "PRAGMA cache_size"};
 // The secondary indexes of assets an import may drop and build again
@@ -273,7 +280,8 @@ inline constexpr const char* kScopeSubtreeOrdered =
     "+a.org_id IN (SELECT id FROM orgs WHERE path LIKE CAST($1 AS TEXT) || '%')";
 // Residual filters $2 … $10: category prefix, state, custodian, location
 // pattern, min value, max value, acquired from, acquired to, short-text
-// pattern (queries too short for the trigram index).
+// pattern (PostgreSQL: queries too short for the trigram index; SQLite
+// searches them through assets_short).
 inline constexpr const char* kFilters =
     " AND (CAST($2 AS TEXT) IS NULL OR a.category_code LIKE CAST($2 AS TEXT) || '%')"
     " AND (CAST($3 AS TEXT) IS NULL OR a.state = $3)"
@@ -287,7 +295,8 @@ inline constexpr const char* kFilters =
     "ESCAPE '!' OR lower(a.model) LIKE $10 ESCAPE '!' OR lower(a.serial_no) LIKE $10 ESCAPE '!' OR "
     "lower(a.brand) LIKE $10 ESCAPE '!')";
 inline constexpr int kFilterParams = 10;  // $1 … $10
-// Short text (1–2 characters, no index) counted over a bounded scan: the
+// Short text on PostgreSQL (1–2 characters, no index; SQLite has
+// assets_short) counted over a bounded scan: the
 // scope's first $12 cards under the other filters ($10 is NULL), with how
 // many of them match the pattern $11: examined, matched.
 inline constexpr const char* kShortCountHead =
@@ -297,7 +306,11 @@ inline constexpr const char* kShortCountHead =
     "JOIN locations l ON l.id = a.location_id WHERE ";
 inline constexpr const char* kShortCountTail = " LIMIT $12) t";
 // Free text through the index, parameter $T: an FTS5 phrase on SQLite, a
-// LIKE pattern over the pg_trgm-indexed expression on PostgreSQL.
+// LIKE pattern over the pg_trgm-indexed expression on PostgreSQL. The SQLite
+// statements below name the trigram table; store.cpp builds each a second
+// time over kShortTable for 1–2 characters (the same columns and rowids).
+inline constexpr const char* kFtsTable = "assets_fts";
+inline constexpr const char* kShortTable = "assets_short";
 inline constexpr const char* kTextSqlite = " AND a.id IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH $T)";
 // The walks of a number-ordered page (StoreFilter::TextPlan): the hits as a
 // set, or the index asked per card; `+` keeps the planner on the number index.
@@ -314,6 +327,9 @@ inline constexpr const char* kTextWalkProbe =
 // Hits of the full-text index, up to a cap: $1 the phrase, $2 the cap.
 inline constexpr db::Sql kTextHits{
     "asset.text.hits", "SELECT COUNT(*) FROM (SELECT 1 FROM assets_fts WHERE assets_fts MATCH $1 LIMIT $2) t"};
+inline constexpr db::Sql kShortHits{
+    "asset.text.short_hits",
+    "SELECT COUNT(*) FROM (SELECT 1 FROM assets_short WHERE assets_short MATCH $1 LIMIT $2) t"};
 inline constexpr db::Sql kTotalCards{
     "asset.rollup.total.all",
     "SELECT COALESCE(SUM(t.count), 0) FROM asset_rollup_tree t JOIN orgs o ON o.id = t.ancestor_id "

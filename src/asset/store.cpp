@@ -157,29 +157,35 @@ class Statements {
   const db::Sql& insert_returning() const { return sqls_[insert_returning_]; }
   const db::Sql& insert_batch() const { return sqls_[insert_batch_]; }
   // shape: 0 one unit, 1 a subtree, 2 a subtree walked in global index order.
-  const db::Sql& list(int shape, SortKey sort, bool desc, bool after, bool text) const {
+  // text: kNoText, kFtsText (the trigram table), kShortText (assets_short).
+  const db::Sql& list(int shape, SortKey sort, bool desc, bool after, int text) const {
     return sqls_[list_[Index(shape, sort, desc, after, text)]];
   }
-  const db::Sql& walk(bool subtree, bool desc, bool after, bool probe) const {
-    return sqls_[walk_[WalkIndex(subtree, desc, after, probe)]];
+  const db::Sql& walk(bool subtree, bool desc, bool after, bool probe, bool short_text) const {
+    return sqls_[walk_[WalkIndex(subtree, desc, after, probe) + (short_text ? 16u : 0u)]];
   }
   const db::Sql& keys(SortKey sort, bool desc, bool after) const {
     return sqls_[keys_[(static_cast<size_t>(sort) * 2 + (desc ? 1u : 0u)) * 2 + (after ? 1u : 0u)]];
   }
-  const db::Sql& fts_order(bool subtree, bool desc, bool after) const {
-    return sqls_[fts_order_[(subtree ? 4 : 0) + (desc ? 2 : 0) + (after ? 1 : 0)]];
+  const db::Sql& fts_order(bool subtree, bool desc, bool after, bool short_text) const {
+    return sqls_[fts_order_[(short_text ? 8 : 0) + (subtree ? 4 : 0) + (desc ? 2 : 0) + (after ? 1 : 0)]];
   }
   const db::Sql& count_short(bool subtree) const { return sqls_[count_short_[subtree ? 1 : 0]]; }
-  const db::Sql& count(bool subtree, bool text) const { return sqls_[count_[(subtree ? 2 : 0) + (text ? 1 : 0)]]; }
+  const db::Sql& count(bool subtree, int text) const {
+    return sqls_[count_[(subtree ? 3 : 0) + static_cast<size_t>(text)]];
+  }
 
   static int Shape(const StoreScope& scope) { return scope.unit ? 0 : scope.ordered ? 2 : 1; }
+  static int Text(const StoreFilter& f) { return !f.text ? kNoText : f.short_index ? kShortText : kFtsText; }
+
+  static constexpr int kNoText = 0, kFtsText = 1, kShortText = 2, kTextKinds = 3;
 
  private:
-  static size_t Index(int shape, SortKey sort, bool desc, bool after, bool text) {
+  static size_t Index(int shape, SortKey sort, bool desc, bool after, int text) {
     return (((static_cast<size_t>(shape) * kSortKeys + static_cast<size_t>(sort)) * 2 + (desc ? 1u : 0u)) * 2 +
             (after ? 1u : 0u)) *
-               2 +
-           (text ? 1u : 0u);
+               kTextKinds +
+           static_cast<size_t>(text);
   }
 
   static void Replace(std::string& s, std::string_view token, const std::string& with) {
@@ -224,14 +230,15 @@ class Statements {
     for (int subtree = 0; subtree < 2; ++subtree) {
       const std::string scope_name = subtree ? "subtree" : "unit";
       const std::string where = std::string(subtree ? sql::kScopeSubtree : sql::kScopeUnit) + sql::kFilters;
-      for (int text = 0; text < 2; ++text) {
+      for (int text = 0; text < kTextKinds; ++text) {
         std::string sqlite = std::string(sql::kCountHead) + where;
         std::string pg = sqlite;
         int next = sql::kFilterParams + 1;
-        if (text) AddText(sqlite, pg, next);
+        if (text != kNoText) AddText(sqlite, pg, next, text == kShortText);
         const std::string tail = " LIMIT $" + std::to_string(next) + ") t";
-        count_[(subtree ? 2 : 0) + text] =
-            Add("asset.count." + scope_name + (text ? ".text" : ""), SqliteLike(sqlite + tail), pg + tail, text != 0);
+        count_[(subtree ? 3 : 0) + text] = Add("asset.count." + scope_name + kTextNames[text],
+                                               SqliteLike(sqlite + tail), text == kShortText ? "" : pg + tail,
+                                               text == kFtsText);
       }
       const std::string short_count = std::string(sql::kShortCountHead) + where + sql::kShortCountTail;
       count_short_[subtree] = Add("asset.count." + scope_name + ".short", SqliteLike(short_count), short_count);
@@ -243,11 +250,11 @@ class Statements {
       for (int sort = 0; sort < kSortKeys; ++sort) {
         for (int desc = 0; desc < 2; ++desc) {
           for (int after = 0; after < 2; ++after) {
-            for (int text = 0; text < 2; ++text) {
+            for (int text = 0; text < kTextKinds; ++text) {
               std::string sqlite = std::string(sql::kCardSelect) + "WHERE " + where;
               std::string pg = sqlite;
               int next = sql::kFilterParams + 1;
-              if (text) AddText(sqlite, pg, next);
+              if (text != kNoText) AddText(sqlite, pg, next, text == kShortText);
               const int after_param = next;
               const bool unique = Unique(static_cast<SortKey>(sort));
               if (after) next += unique ? 1 : 2;
@@ -259,21 +266,23 @@ class Statements {
                 std::string ids = std::string(sql::kIdsHead) + where;
                 std::string unused;
                 int n = sql::kFilterParams + 1;
-                AddText(ids, unused, n);
+                AddText(ids, unused, n, text == kShortText);
                 ids += OrderTail(sql::kSortColumns[sort], unique, desc != 0, after != 0, after_param, next);
                 sqlite = PageOf(ids, sql::kSortColumns[sort], unique, desc != 0);
               }
               const std::string name = std::string("asset.list.") + kShapeNames[shape] + "." + sql::kSortNames[sort] +
-                                       (desc ? ".desc" : ".asc") + (after ? ".after" : "") + (text ? ".text" : "");
-              list_[Index(shape, static_cast<SortKey>(sort), desc != 0, after != 0, text != 0)] =
-                  Add(name, SqliteLike(sqlite), pg, text != 0);
+                                       (desc ? ".desc" : ".asc") + (after ? ".after" : "") + kTextNames[text];
+              list_[Index(shape, static_cast<SortKey>(sort), desc != 0, after != 0, text)] =
+                  Add(name, SqliteLike(sqlite), text == kShortText ? "" : pg, text == kFtsText);
             }
           }
         }
       }
     }
-    AddWalks();
-    AddFtsOrder();
+    for (const bool short_text : {false, true}) {
+      AddWalks(short_text);
+      AddFtsOrder(short_text);
+    }
     AddKeys();
   }
 
@@ -307,7 +316,8 @@ class Statements {
   static bool Unique(SortKey s) { return s == SortKey::kNumber || s == SortKey::kRegistered; }
 
   // Registration-ordered pages driven by the full-text index (SQLite).
-  void AddFtsOrder() {
+  // short_text: over assets_short (1–2 characters).
+  void AddFtsOrder(bool short_text) {
     const char* kScopes[2] = {sql::kScopeUnit, sql::kScopeSubtree};
     for (int scope = 0; scope < 2; ++scope) {
       for (int desc = 0; desc < 2; ++desc) {
@@ -315,13 +325,14 @@ class Statements {
           const int text_param = sql::kFilterParams + 1;
           std::string ids = std::string(sql::kFtsOrderHead) + kScopes[scope] + sql::kFilters;
           Replace(ids, "$T", "$" + std::to_string(text_param));
+          if (short_text) Replace(ids, sql::kFtsTable, sql::kShortTable);
           const int after_param = text_param + 1;
           const int limit_param = after_param + (after ? 1 : 0);
           if (after) ids += std::string(" AND f.rowid ") + (desc ? "< $" : "> $") + std::to_string(after_param);
           ids += std::string(" ORDER BY f.rowid") + (desc ? " DESC" : "") + " LIMIT $" + std::to_string(limit_param);
           const std::string name = std::string("asset.list.fts_order.") + (scope ? "subtree" : "unit") +
-                                   (desc ? ".desc" : ".asc") + (after ? ".after" : "");
-          fts_order_[scope * 4 + desc * 2 + after] =
+                                   (desc ? ".desc" : ".asc") + (after ? ".after" : "") + (short_text ? ".short" : "");
+          fts_order_[(short_text ? 8 : 0) + scope * 4 + desc * 2 + after] =
               Add(name, SqliteLike(PageOf(ids, "a.id", true, desc != 0)), "");
         }
       }
@@ -339,7 +350,8 @@ class Statements {
 
   // Number-ordered pages walked off the number index (StoreFilter::TextPlan):
   // scope 0 one unit (assets_org_number), 1 a subtree (assets_number).
-  void AddWalks() {
+  // short_text: over assets_short (1–2 characters).
+  void AddWalks(bool short_text) {
     const char* kScopes[2] = {sql::kScopeUnit, sql::kScopeSubtreeOrdered};
     for (int scope = 0; scope < 2; ++scope) {
       for (int desc = 0; desc < 2; ++desc) {
@@ -349,13 +361,14 @@ class Statements {
                               (probe ? sql::kTextWalkProbe : sql::kTextWalkSet);
             const int text_param = sql::kFilterParams + 1;
             Replace(ids, "$T", "$" + std::to_string(text_param));
+            if (short_text) Replace(ids, sql::kFtsTable, sql::kShortTable);
             const int after_param = text_param + 1;
             const int limit_param = after_param + (after ? 1 : 0);
             ids += OrderTail(sql::kSortColumns[0], true, desc != 0, after != 0, after_param, limit_param);
             const std::string name = std::string("asset.list.walk.") + (scope ? "subtree" : "unit") +
                                      (desc ? ".desc" : ".asc") + (after ? ".after" : "") +
-                                     (probe ? ".probe" : ".set");
-            walk_[WalkIndex(scope != 0, desc != 0, after != 0, probe != 0)] =
+                                     (probe ? ".probe" : ".set") + (short_text ? ".short" : "");
+            walk_[WalkIndex(scope != 0, desc != 0, after != 0, probe != 0) + (short_text ? 16u : 0u)] =
                 Add(name, SqliteLike(PageOf(ids, sql::kSortColumns[0], true, desc != 0)), "");
           }
         }
@@ -375,8 +388,11 @@ class Statements {
     return text;
   }
 
-  static void AddText(std::string& sqlite, std::string& pg, int& next) {
+  // Free text; short_text: 1–2 characters through assets_short (SQLite only:
+  // the PostgreSQL text is then unused).
+  static void AddText(std::string& sqlite, std::string& pg, int& next, bool short_text) {
     sqlite += sql::kTextSqlite;
+    if (short_text) Replace(sqlite, sql::kFtsTable, sql::kShortTable);
     pg += sql::kTextPg;
     Replace(sqlite, "$T", "$" + std::to_string(next));
     Replace(pg, "$T", "$" + std::to_string(next));
@@ -404,15 +420,18 @@ class Statements {
   std::deque<std::string> texts_;
   std::deque<db::Sql> sqls_;
   size_t insert_one_ = 0, insert_returning_ = 0, insert_batch_ = 0;
-  size_t list_[3 * kSortKeys * 8] = {};
-  size_t fts_order_[8] = {};
+  static constexpr const char* kTextNames[kTextKinds] = {"", ".text", ".short"};
+  size_t list_[3 * kSortKeys * 4 * kTextKinds] = {};
+  size_t fts_order_[16] = {};
   size_t keys_[kSortKeys * 4] = {};
-  size_t walk_[16] = {};
+  size_t walk_[32] = {};
   size_t count_short_[2] = {};
-  size_t count_[4] = {};
+  size_t count_[2 * kTextKinds] = {};
 };
 
-// An FTS5 phrase: the trigram tokenizer matches it as a substring.
+// An FTS5 phrase (the text quoted, quotes doubled: `*`, `-`, `(` … are text
+// inside it): the trigram tokenizer matches it as a substring; ms_gram
+// (assets_short) takes the whole of it as one term.
 std::string FtsPhrase(std::string_view text) {
   std::string phrase = "\"";
   for (char ch : text) {
@@ -558,9 +577,14 @@ Result<AssetStore::Bulk> AssetStore::BeginBulk(db::Connection& c, const BulkOpti
       b.fts_trigger = r.Text(0);
       return false;
     }));
+    MS_TRY(c.ForEach(sql::kShortInsertTrigger, {}, [&](const db::Row& r) {
+      b.short_trigger = r.Text(0);
+      return false;
+    }));
     b.active = true;
     MS_TRY(c.ExecScript("PRAGMA cache_size = -" + std::to_string(int64_t{o.sqlite_cache_mb} * 1024)));
     if (!b.fts_trigger.empty()) MS_TRY(c.ExecScript("DROP TRIGGER assets_fts_insert"));
+    if (!b.short_trigger.empty()) MS_TRY(c.ExecScript("DROP TRIGGER assets_short_insert"));
   } else {
     b.active = true;
     MS_TRY(c.ExecScript("SET LOCAL gin_pending_list_limit = '" + std::to_string(o.pg_gin_pending_mb) + "MB'"));
@@ -584,6 +608,11 @@ Result<void> AssetStore::FinishBulk(db::Connection& c, Bulk& b) {
     MS_TRY(c.Exec(sql::kFtsFill, {b.max_id_before}));
     MS_TRY(c.ExecScript(b.fts_trigger));
     b.fts_trigger.clear();
+  }
+  if (!b.short_trigger.empty()) {
+    MS_TRY(c.Exec(sql::kShortFill, {b.max_id_before}));
+    MS_TRY(c.ExecScript(b.short_trigger));
+    b.short_trigger.clear();
   }
   return Ok();
 }
@@ -678,11 +707,11 @@ Result<std::vector<Card>> AssetStore::List(db::Connection& c, const StoreScope& 
   const bool fts_order = f.text && f.text_plan == StoreFilter::TextPlan::kFtsOrder &&
                          f.sort == SortKey::kRegistered && c.engine() == db::Engine::kSqlite;
   const auto& sql =
-      fts_order ? Statements::Get().fts_order(!scope.unit, f.descending, f.after.has_value())
+      fts_order ? Statements::Get().fts_order(!scope.unit, f.descending, f.after.has_value(), f.short_index)
       : walk    ? Statements::Get().walk(!scope.unit, f.descending, f.after.has_value(),
-                                         f.text_plan == StoreFilter::TextPlan::kWalkProbe)
+                                         f.text_plan == StoreFilter::TextPlan::kWalkProbe, f.short_index)
                 : Statements::Get().list(Statements::Shape(scope), f.sort, f.descending, f.after.has_value(),
-                                         f.text.has_value());
+                                         Statements::Text(f));
   std::vector<Card> out;
   out.reserve(static_cast<size_t>(limit));
   MS_TRY(c.ForEach(sql, p, [&](const db::Row& r) {
@@ -739,10 +768,10 @@ Result<std::pair<int64_t, int64_t>> AssetStore::CountShortText(db::Connection& c
   return out;
 }
 
-Result<int64_t> AssetStore::TextHits(db::Connection& c, std::string_view text, int64_t cap) {
+Result<int64_t> AssetStore::TextHits(db::Connection& c, std::string_view text, bool short_index, int64_t cap) {
   if (c.engine() != db::Engine::kSqlite) return -1;
   const std::string phrase = FtsPhrase(text);
-  return c.QueryInt(sql::kTextHits, {phrase, cap});
+  return c.QueryInt(short_index ? sql::kShortHits : sql::kTextHits, {phrase, cap});
 }
 
 Result<int64_t> AssetStore::TotalCards(db::Connection& c) { return c.QueryInt(sql::kTotalCards, {}); }
@@ -753,7 +782,7 @@ Result<int64_t> AssetStore::Count(db::Connection& c, const StoreScope& scope, co
   AppendFilterParams(c, scope, f, &text_param, p);
   p.emplace_back(cap + 1);
   int64_t n = 0;
-  MS_TRY(c.ForEach(Statements::Get().count(!scope.unit, f.text.has_value()), p, [&](const db::Row& r) {
+  MS_TRY(c.ForEach(Statements::Get().count(!scope.unit, Statements::Text(f)), p, [&](const db::Row& r) {
     n = r.Int(0);
     return false;
   }));
@@ -780,11 +809,12 @@ Result<std::pair<int64_t, int64_t>> AssetStore::RollupTotal(db::Connection& c, c
 
 const db::Sql& AssetStore::ListStatementForTest(const StoreScope& scope, SortKey sort, bool desc, bool after,
                                                 bool text) {
-  return Statements::Get().list(Statements::Shape(scope), sort, desc, after, text);
+  return Statements::Get().list(Statements::Shape(scope), sort, desc, after,
+                                text ? Statements::kFtsText : Statements::kNoText);
 }
 
-const db::Sql& AssetStore::FtsOrderStatementForTest(bool subtree, bool desc, bool after) {
-  return Statements::Get().fts_order(subtree, desc, after);
+const db::Sql& AssetStore::FtsOrderStatementForTest(bool subtree, bool desc, bool after, bool short_text) {
+  return Statements::Get().fts_order(subtree, desc, after, short_text);
 }
 
 Result<std::vector<int64_t>> AssetStore::OwnersUnder(db::Connection& c, std::string_view path) {

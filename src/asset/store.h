@@ -43,8 +43,12 @@ struct StoreFilter {
   std::optional<int64_t> max_value;
   std::optional<int64_t> acquired_from;
   std::optional<int64_t> acquired_to;
-  std::optional<std::string> short_text_pattern;  // LIKE pattern for 1–2 character queries
-  std::optional<std::string> text;                // indexed free text (3+ characters), raw
+  // PostgreSQL, 1–2 characters: a LIKE pattern over a bounded scan (no index).
+  std::optional<std::string> short_text_pattern;
+  std::optional<std::string> text;  // indexed free text, raw
+  // SQLite: `text` has 1–2 characters and goes through assets_short (0010)
+  // instead of the trigram table assets_fts, with the same plans.
+  bool short_index = false;
   // SQLite, number order, many hits (AssetStore::TextHits): walk the number
   // index and test each card against the hits instead of sorting every hit.
   // kWalkProbe asks the full-text index per card (fewer cards to walk than
@@ -89,11 +93,12 @@ class AssetStore {
   // A bulk insert (the import) inside one write transaction, between
   // BeginBulk and FinishBulk. Between them the transaction may only insert
   // cards (and their events, rollups and audit).
-  // SQLite: the full-text index is filled for the new cards by one statement
-  // in FinishBulk instead of by the per-row trigger (dropped and re-created
-  // inside the transaction, so a rollback restores it), and the writer's page
-  // cache is cache_mb until EndBulkCache (after the commit: shrinking it
-  // earlier would spill the dirty pages).
+  // SQLite: the full-text indexes (assets_fts, assets_short) are filled for
+  // the new cards by one statement each in FinishBulk instead of by the
+  // per-row triggers (dropped and re-created inside the transaction, so a
+  // rollback restores them), and the writer's page cache is cache_mb until
+  // EndBulkCache (after the commit: shrinking it earlier would spill the
+  // dirty pages).
   // PostgreSQL: SET LOCAL gin_pending_list_limit (pg_gin_pending_mb), so the
   // trigram index merges its pending entries in fewer, larger steps.
   // rebuild_indexes (both engines): the secondary indexes of `assets` (not
@@ -115,7 +120,8 @@ class AssetStore {
   struct Bulk {
     bool active = false;
     int64_t max_id_before = 0;
-    std::string fts_trigger;  // the trigger's CREATE statement
+    std::string fts_trigger;    // the trigger's CREATE statement
+    std::string short_trigger;  // the same for assets_short (0010)
     int64_t cache_size = 0;   // PRAGMA cache_size before
     // The dropped indexes: name and CREATE statement, created again in this order.
     std::vector<std::pair<std::string, std::string>> indexes;
@@ -160,12 +166,14 @@ class AssetStore {
   };
   static Result<std::vector<CardKey>> ListKeys(db::Connection& c, int64_t unit_id, const StoreFilter& f, int limit);
   // Cards whose indexed text contains `text`, counting at most cap (SQLite:
-  // the full-text index alone, no card read; PostgreSQL: -1, not counted).
-  static Result<int64_t> TextHits(db::Connection& c, std::string_view text, int64_t cap);
+  // the full-text index alone, no card read — assets_short when
+  // short_index; PostgreSQL: -1, not counted).
+  static Result<int64_t> TextHits(db::Connection& c, std::string_view text, bool short_index, int64_t cap);
   // Every card of the register, from the folded rollups.
   static Result<int64_t> TotalCards(db::Connection& c);
-  // Short text (f.short_text_pattern): of the scope's first `rows` cards
-  // under the other filters, how many were read and how many match.
+  // Short text on PostgreSQL (f.short_text_pattern): of the scope's first
+  // `rows` cards under the other filters, how many were read and how many
+  // match.
   static Result<std::pair<int64_t, int64_t>> CountShortText(db::Connection& c, const StoreScope& scope,
                                                             const StoreFilter& f, int64_t rows);
   // Matching cards, counting at most cap + 1.
@@ -197,8 +205,9 @@ class AssetStore {
 
   // The list statement of one shape (tests check its query plan).
   static const db::Sql& ListStatementForTest(const StoreScope& scope, SortKey sort, bool desc, bool after, bool text);
-  // The registration-ordered page read off the full-text index (SQLite).
-  static const db::Sql& FtsOrderStatementForTest(bool subtree, bool desc, bool after);
+  // The registration-ordered page read off the full-text index (SQLite;
+  // short_text: assets_short).
+  static const db::Sql& FtsOrderStatementForTest(bool subtree, bool desc, bool after, bool short_text = false);
 };
 
 // ext_json of a card (empty optional when the card has no extension fields)

@@ -426,7 +426,7 @@ void RegisterExchangeRoutes(http::Router& router, const auth::Guard& guard, cons
     http::QueryReader q(ctx.req);
     const auto format = FormatParam(q);
     if (auto done = q.Finish(); !done.ok()) return http::Problem(done.error(), ctx.req);
-    auto filter = asset::ReadCardFilter(ctx.req);
+    auto filter = asset::ReadCardFilter(ctx.req, s.assets);
     if (!filter.ok()) return http::Problem(filter.error(), ctx.req);
     // Streamed, never whole in memory: CSV as it is read, XLSX from a
     // temporary file. Either way the first page is read here, on the

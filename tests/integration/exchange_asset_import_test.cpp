@@ -269,6 +269,9 @@ TEST_F(ExchangeAssetImportTest, ImportedCardsAreSearchableAndKeepEveryCharacter)
     EXPECT_EQ(*hits[0].brand, brand);
   }
   EXPECT_EQ(find("temp\\new").size(), 1u);  // the brand is indexed too
+  EXPECT_EQ(find("碎纸").size(), 1u);        // 1–2 characters: assets_short on SQLite
+  EXPECT_EQ(find("QX").size(), 1u);
+  EXPECT_EQ(find("双").size(), 1u);          // brand
   EXPECT_EQ(find("MJ-4410").size(), 1u);    // the card from before the import
   EXPECT_EQ(find("MJ-4410")[0].number, earlier.number);
 
@@ -286,6 +289,9 @@ TEST_F(ExchangeAssetImportTest, ImportedCardsAreSearchableAndKeepEveryCharacter)
     // FTS5 compares its index with the content table: a missing or extra
     // entry is SQLITE_CORRUPT_VTAB.
     EXPECT_TRUE((*tx)->ExecScript("INSERT INTO assets_fts (assets_fts) VALUES ('integrity-check')").ok());
+    EXPECT_EQ(CountRows("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'assets_short_insert'"),
+              1);
+    EXPECT_TRUE((*tx)->ExecScript("INSERT INTO assets_short (assets_short) VALUES ('integrity-check')").ok());
   }
 }
 
@@ -373,6 +379,7 @@ TEST_F(ExchangeAssetImportTest, ARebuildingImportLeavesEveryIndexAsItWas) {
     auto tx = db_->Write();
     ASSERT_TRUE(tx.ok());
     EXPECT_TRUE((*tx)->ExecScript("INSERT INTO assets_fts (assets_fts) VALUES ('integrity-check')").ok());
+    EXPECT_TRUE((*tx)->ExecScript("INSERT INTO assets_short (assets_short) VALUES ('integrity-check')").ok());
     EXPECT_TRUE((*tx)->ExecScript("PRAGMA integrity_check").ok());
   }
 }

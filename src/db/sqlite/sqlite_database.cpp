@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "db/driver.h"
+#include "db/sqlite/fts5_gram_tokenizer.h"
 
 namespace minsheng::db {
 namespace {
@@ -385,6 +386,11 @@ Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path, const
                                     std::string("open: ") + sqlite3_errmsg(handle));
   }
   sqlite3_extended_result_codes(handle, 1);
+  // The short-text index's tokenizer (0010): every statement touching
+  // assets_short, the triggers on assets included, needs it.
+  if (const int tok = RegisterGramTokenizer(handle); tok != SQLITE_OK) {
+    return driver::UnavailableError("sqlite " + path, std::string("fts5 tokenizer: ") + sqlite3_errstr(tok));
+  }
   // Page cache (negative = KiB) and mmap: a big register is read from memory
   // instead of a pread per page.
   const std::string sizes = "PRAGMA cache_size = -" + std::to_string(int64_t{options.sqlite_cache_mb} * 1024) +
