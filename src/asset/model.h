@@ -304,6 +304,10 @@ struct CardPage {
   std::optional<std::string> next_cursor;
   int64_t total = 0;
   bool total_capped = false;  // total is a lower bound (counting stopped)
+  // The order the items are in: the one asked for, or the one chosen for
+  // free text without a sort (registered, descending: newest first).
+  SortKey sort = SortKey::kNumber;
+  bool descending = false;
 };
 
 // Dashboards: count and original value by org × category × state (from

@@ -169,7 +169,10 @@ std::string PageJson(const CardPage& page) {
   out += "],\"next_cursor\":";
   out += page.next_cursor ? json::serialize(json::value(*page.next_cursor)) : "null";
   out += ",\"total\":" + std::to_string(page.total);
-  out += page.total_capped ? ",\"total_capped\":true}" : ",\"total_capped\":false}";
+  out += page.total_capped ? ",\"total_capped\":true" : ",\"total_capped\":false";
+  out += ",\"sort\":\"";
+  out += SortKeyName(page.sort);
+  out += page.descending ? "\",\"order\":\"desc\"}" : "\",\"order\":\"asc\"}";
   return out;
 }
 

@@ -1443,6 +1443,8 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
   const int limit = std::clamp(filter.limit, 1, 1000);
 
   CardPage page;
+  page.sort = filter.sort;
+  page.descending = filter.descending;
   const bool rollup_total = !filter.custodian_id && !filter.location && !filter.min_value && !filter.max_value &&
                             !filter.acquired_from && !filter.acquired_to && !filter.q;
   int64_t counted = 0;

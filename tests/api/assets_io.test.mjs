@@ -283,6 +283,8 @@ describe('free text order', () => {
     assert.ok(byDefault.items.length > 1, 'the demo school has computers')
     assert.deepEqual(byDefault.items.map((a) => a.number), registered.items.map((a) => a.number))
     assert.equal(byDefault.total, registered.total)
+    // The page says which order it is in (the console's hint reads it).
+    assert.deepEqual([byDefault.sort, byDefault.order], ['registered', 'desc'])
     // Registration order is the reverse of oldest-first, page for page.
     const oldest = { items: [] }
     for (let cursor = ''; ;) {
@@ -297,6 +299,7 @@ describe('free text order', () => {
     const byNumber = await c.clerk.json(`/api/v1/assets?org=${ids.school}&q=${q}&sort=number&limit=5`)
     const numbers = byNumber.items.map((a) => a.number)
     assert.deepEqual(numbers, [...numbers].sort())
+    assert.deepEqual([byNumber.sort, byNumber.order], ['number', 'asc'])
     // Short text: indexed on SQLite too (assets_short), so newest first as
     // well; on PostgreSQL a scan that keeps number order.
     const short = await c.clerk.json(`/api/v1/assets?org=${ids.school}&q=${encodeURIComponent('计算')}&limit=20`)
@@ -305,6 +308,8 @@ describe('free text order', () => {
       `/api/v1/assets?org=${ids.school}&q=${encodeURIComponent('计算')}&${shortOrder}&limit=20`)
     assert.ok(short.items.length > 1)
     assert.deepEqual(short.items.map((a) => a.number), shortSorted.items.map((a) => a.number))
+    assert.deepEqual([short.sort, short.order],
+      process.env.MINSHENG_TEST_ENGINE === 'postgres' ? ['number', 'asc'] : ['registered', 'desc'])
     // Without text, likewise.
     const plain = await c.clerk.json(`/api/v1/assets?org=${ids.school}&limit=5`)
     const plainNumbers = plain.items.map((a) => a.number)

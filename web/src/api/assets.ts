@@ -113,6 +113,8 @@ export interface CardPage {
   next_cursor: string | null
   total: number
   total_capped: boolean
+  sort: string  // the order of the items (registered: free text without a chosen sort)
+  order: 'asc' | 'desc'
 }
 
 export interface CardEvent {
