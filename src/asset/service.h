@@ -9,9 +9,9 @@
 //   auto tx = db.Write();
 //   dirs.ResolveOrCreate(*tx, caller, org_id, names)       // directory_service.h
 //   auto ctx = assets.LoadValidationContext(*tx, org_id)    // once per unit
-//   for each row: AssetService::ValidateInput(row, *ctx)    // report errors
-//   assets.RegisterMany(*tx, caller, org_id, rows, opts)    // in chunks
-//   tx.Commit()
+//   for each row: AssetService::ValidateInput(row, *ctx, &card)  // errors, or the card
+//   assets.RegisterPrepared(*tx, caller, org_id, cards, opts)    // in chunks
+//   tx.Commit()                        // (RegisterMany = validate + RegisterPrepared)
 //
 // Scoping: a caller sees the cards of the orgs in its asset.read scope and
 // nothing else; a card outside it is NotFound (404), never Forbidden, and is
@@ -116,7 +116,10 @@ class AssetService {
   // class follows the structure (ClassFollowsStructure) and whose
   // ext.structure names a class (BuildingClassForStructure): then from that
   // class, and a life below it is an error on life_months naming the structure.
-  static std::vector<FieldError> ValidateInput(const CardInput& input, ValidationContext& ctx);
+  // card: when given, filled with the card to register (number, times and
+  // id not yet set); meaningful only when no error is returned.
+  static std::vector<FieldError> ValidateInput(const CardInput& input, ValidationContext& ctx,
+                                               Card* card = nullptr);
   // The context for cards of org_id, read on c (inside the caller's
   // transaction when directories were just added). NotFound for an unknown
   // org; InvalidArgument when the org may not own assets (a region).
@@ -136,6 +139,14 @@ class AssetService {
   // 10,000 inputs) to bound memory; chunks may share one transaction.
   Result<BatchResult> RegisterMany(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
                                    const std::vector<CardInput>& inputs, const BatchOptions& options = {});
+  // RegisterMany of cards already validated: each filled by ValidateInput
+  // with a context of org_id (LoadValidationContext) and no error — the
+  // importer validates every row once, on another thread, and writes the
+  // cards it got. Checks the caller's asset.write on org_id, allocates the
+  // numbers (cards[i].number, created_at, updated_at are set) and writes as
+  // RegisterMany does; the cards are not validated again.
+  Result<BatchResult> RegisterPrepared(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
+                                       std::vector<Card>& cards, const BatchOptions& options = {});
   // Conflict "serials_exhausted" (as RegisterMany would give) when org_id has
   // fewer than n asset numbers left this year; reserves nothing, so an
   // import's dry run can tell.

@@ -5,6 +5,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -314,7 +320,106 @@ void Progress(const AssetImportOptions& o, ImportPhase phase, int64_t done, int6
   if (o.on_progress) o.on_progress(phase, done, total);
 }
 
-constexpr int64_t kProgressEvery = 4096;
+// Rows of the file validated on the worker thread, in file order.
+struct ValidatedChunk {
+  size_t end = 0;                  // one past its last row (grid index)
+  bool clean = true;               // no error in this chunk nor in any before it
+  std::vector<asset::Card> cards;  // the cards to write; empty unless clean (or a dry run)
+};
+
+// How many validated chunks may wait for the writer: enough to keep both
+// threads busy, few enough to bound memory (a 10,000-card chunk is ~10 MB).
+constexpr size_t kChunksAhead = 2;
+
+// One producer (a worker thread running `produce`) and one consumer (the
+// thread that owns the transaction), with a bounded queue between them. The
+// destructor gives up the queue and joins the worker, so every return path
+// (an error, an exception) leaves no thread behind.
+class ChunkPipeline {
+ public:
+  template <class Produce>
+  ChunkPipeline(size_t capacity, Produce produce) : capacity_(capacity) {
+    worker_ = std::thread([this, produce = std::move(produce)]() mutable {
+      try {
+        produce(*this);
+      } catch (...) {
+        const std::lock_guard lock(mutex_);
+        failure_ = std::current_exception();
+      }
+      Close();
+    });
+  }
+  ChunkPipeline(const ChunkPipeline&) = delete;
+  ChunkPipeline& operator=(const ChunkPipeline&) = delete;
+  ~ChunkPipeline() {
+    Abandon();
+    if (worker_.joinable()) worker_.join();
+  }
+
+  // Worker side: waits for room; false when the consumer gave up.
+  bool Push(ValidatedChunk chunk) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [this] { return queue_.size() < capacity_ || abandoned_; });
+    if (abandoned_) return false;
+    queue_.push_back(std::move(chunk));
+    ready_.notify_one();
+    return true;
+  }
+  // Consumer side: the next chunk; nullopt once the worker is done and every
+  // chunk was taken (or after Abandon).
+  std::optional<ValidatedChunk> Pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [this] { return !queue_.empty() || closed_ || abandoned_; });
+    if (queue_.empty() || abandoned_) return std::nullopt;
+    ValidatedChunk chunk = std::move(queue_.front());
+    queue_.pop_front();
+    room_.notify_one();
+    return chunk;
+  }
+  // Consumer side: stops the worker at its next chunk and waits for it; an
+  // exception of the worker becomes an error here.
+  Result<void> Join() {
+    Abandon();
+    if (worker_.joinable()) worker_.join();
+    if (failure_) {
+      try {
+        std::rethrow_exception(failure_);
+      } catch (const std::exception& e) {
+        Error error = MakeError(ErrorCode::kInternal, "exchange.validation_failed", "校验时出现内部错误",
+                                "Internal error while validating");
+        error.log_detail = e.what();
+        return error;
+      } catch (...) {
+        return MakeError(ErrorCode::kInternal, "exchange.validation_failed", "校验时出现内部错误",
+                         "Internal error while validating");
+      }
+    }
+    return Ok();
+  }
+
+ private:
+  void Close() {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_one();
+  }
+  void Abandon() {
+    const std::lock_guard lock(mutex_);
+    abandoned_ = true;
+    queue_.clear();
+    room_.notify_one();
+  }
+
+  const size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable room_;   // a chunk was taken, or abandoned_
+  std::condition_variable ready_;  // a chunk was pushed, or closed_
+  std::deque<ValidatedChunk> queue_;  // GUARDED_BY(mutex_)
+  bool closed_ = false;               // GUARDED_BY(mutex_): the worker is done
+  bool abandoned_ = false;            // GUARDED_BY(mutex_): the consumer is done
+  std::exception_ptr failure_;        // GUARDED_BY(mutex_) until the worker is joined
+  std::thread worker_;                // last: started once the rest is built
+};
 
 }  // namespace
 
@@ -417,38 +522,17 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
 
   MS_ASSIGN_OR_RETURN(asset::ValidationContext ctx, services.assets.LoadValidationContext(*tx, options.org_id));
 
-  // 4. Validate every row; keep going to report every problem at once.
-  const RowParser parser(map, &names);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    ParsedRow row = parser.Parse(rows, i);
-    std::unordered_set<std::string> unparsed;
-    for (const auto& e : row.errors) unparsed.insert(e.field);
-    sink.AddFields(row.errors, map, rows, i);
-    const auto errors = asset::AssetService::ValidateInput(row.input, ctx);
-    sink.AddFields(errors, map, rows, i, unparsed);
-    if (row.errors.empty() && errors.empty() && row.input.original_value) {
-      result.total_value += *row.input.original_value;
-    }
-    if ((static_cast<int64_t>(i) + 1) % kProgressEvery == 0) {
-      Progress(options, ImportPhase::kValidating, static_cast<int64_t>(i) + 1, total);
-    }
+  // The file needs one asset number a row. When they are not enough nothing
+  // is written, but every row is still validated: row errors come first in
+  // the answer, this one only for an otherwise valid file (a dry run too).
+  std::optional<Error> no_serials;
+  if (auto left = services.assets.CheckSerialsLeft(*tx, options.org_id, total); !left.ok()) {
+    no_serials = std::move(left).error();
   }
-  Progress(options, ImportPhase::kValidating, total, total);
-  if (result.error_count > 0) {
-    result.total_value = Fen{};
-    if (result.error_count > static_cast<int64_t>(result.errors.size())) {
-      const std::string more = std::to_string(result.error_count - static_cast<int64_t>(result.errors.size()));
-      result.errors.push_back({0, "", "", "exchange.more_errors", "另有 " + more + " 个错误未列出，请先改正以上错误",
-                               more + " more errors are not listed; fix the ones above first"});
-    }
-    return result;  // tx rolls back: not even the directory additions stay
-  }
-  // The file needs one asset number a row: a dry run says so too.
-  MS_TRY(services.assets.CheckSerialsLeft(*tx, options.org_id, static_cast<int64_t>(rows.size())));
-  if (options.dry_run) return result;
 
-  // 5. Write in chunks inside the same transaction, as one bulk insert
-  // (AssetStore::BeginBulk: the search index is filled once at the end).
+  // How the cards will be written (AssetStore::BeginBulk, called before the
+  // first chunk is written: a file whose first chunk has a bad row never
+  // drops an index).
   const asset::AssetSettings& settings = services.assets.settings();
   asset::AssetStore::BulkOptions bulk_options;
   bulk_options.sqlite_cache_mb = options.sqlite_cache_mb;
@@ -464,52 +548,118 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
     bulk_options.rebuild_indexes =
         static_cast<double>(rows.size()) >= settings.import_rebuild_ratio * static_cast<double>(existing);
   }
-  result.rebuilt_indexes = bulk_options.rebuild_indexes;
-  MS_ASSIGN_OR_RETURN(asset::AssetStore::Bulk bulk, asset::AssetStore::BeginBulk(*tx, bulk_options));
+  asset::AssetStore::Bulk bulk;
   struct CacheGuard {  // the page cache goes back on return: after the commit, or before the rollback
     db::Connection& c;
     asset::AssetStore::Bulk& b;
     ~CacheGuard() { asset::AssetStore::EndBulkCache(c, b); }
   } cache_guard{*tx, bulk};
+
+  // 4. Validate every row once, on a worker thread, chunk by chunk, while this
+  // thread (which owns the transaction) writes the chunks validated so far.
+  // Once any row fails nothing more is written and the transaction rolls back
+  // at the end; the worker goes on to the last row, so the report lists every
+  // problem of the file.
+  const bool write = !options.dry_run && !no_serials;
+  const size_t chunk_rows = std::max<size_t>(options.chunk_rows, 1);
+  const RowParser parser(map, &names);
+  Fen valid_value;  // of the valid rows; the worker's until it is joined
+  ChunkPipeline pipeline(kChunksAhead, [&](ChunkPipeline& out) {
+    bool clean = true;  // no error in any row so far
+    for (size_t start = 0; start < rows.size(); start += chunk_rows) {
+      ValidatedChunk chunk;
+      chunk.end = std::min(start + chunk_rows, rows.size());
+      const bool keep_cards = write && clean;
+      if (keep_cards) chunk.cards.reserve(chunk.end - start);
+      for (size_t i = start; i < chunk.end; ++i) {
+        ParsedRow row = parser.Parse(rows, i);
+        std::unordered_set<std::string> unparsed;
+        for (const auto& e : row.errors) unparsed.insert(e.field);
+        sink.AddFields(row.errors, map, rows, i);
+        asset::Card* card = keep_cards && clean ? &chunk.cards.emplace_back() : nullptr;
+        const auto errors = asset::AssetService::ValidateInput(row.input, ctx, card);
+        sink.AddFields(errors, map, rows, i, unparsed);
+        if (!row.errors.empty() || !errors.empty()) {
+          clean = false;
+        } else if (row.input.original_value) {
+          valid_value += *row.input.original_value;
+        }
+      }
+      chunk.clean = clean;
+      if (!clean) chunk.cards = {};
+      if (!out.Push(std::move(chunk))) return;  // the writer gave up
+    }
+  });
+
+  // 5. Write the chunks inside the same transaction, as one bulk insert.
   asset::BatchOptions batch;
   batch.batch_id = options.batch_id;
   batch.note = "导入 import";
-  std::vector<asset::CardInput> chunk;
-  chunk.reserve(std::min(options.chunk_rows, rows.size()));
+  bool writing = write;
+  bool bulk_begun = false;
+  std::optional<Error> write_error;
+  size_t failed_chunk_start = 0;
   size_t chunk_start = 0;
-  for (size_t i = 0; i <= rows.size(); ++i) {
-    if (i < rows.size()) chunk.push_back(parser.Parse(rows, i).input);
-    if (chunk.size() < std::max<size_t>(options.chunk_rows, 1) && i < rows.size()) continue;
-    if (chunk.empty()) break;
-    auto written = services.assets.RegisterMany(*tx, caller, options.org_id, chunk, batch);
-    if (!written.ok()) {
-      // Validated above, so this is a rule that needs the database (or a
-      // limit such as serial numbers): report rows when the error names them.
-      const Error& e = written.error();
-      if (e.fields.empty()) return std::move(written).error();
-      for (const auto& f : e.fields) {
-        size_t index = 0;
-        std::string field = f.field;
-        if (f.field.starts_with("rows[")) {
-          const size_t close = f.field.find(']');
-          std::from_chars(f.field.data() + 5, f.field.data() + close, index);
-          field = close + 2 <= f.field.size() ? f.field.substr(close + 2) : "";
+  while (auto chunk = pipeline.Pop()) {
+    writing = writing && chunk->clean;
+    if (writing) {
+      if (!bulk_begun) {
+        auto begun = asset::AssetStore::BeginBulk(*tx, bulk_options);
+        if (!begun.ok()) {
+          write_error = std::move(begun).error();
+          break;
         }
-        sink.AddFields({{field, f.code, f.zh, f.en}}, map, rows, chunk_start + std::min(index, chunk.size() - 1));
+        bulk = std::move(begun).value();
+        bulk_begun = true;
+        result.rebuilt_indexes = bulk_options.rebuild_indexes;
       }
-      result.imported = 0;
-      result.rebuilt_indexes = false;
-      result.first_number.clear();
-      result.last_number.clear();
-      return result;
+      auto written = services.assets.RegisterPrepared(*tx, caller, options.org_id, chunk->cards, batch);
+      if (!written.ok()) {
+        write_error = std::move(written).error();
+        failed_chunk_start = chunk_start;
+        break;
+      }
+      if (result.first_number.empty() && !written->numbers.empty()) result.first_number = written->numbers.front();
+      if (!written->numbers.empty()) result.last_number = written->numbers.back();
+      result.imported += written->count;
+      Progress(options, ImportPhase::kWriting, result.imported, total);
+    } else {
+      Progress(options, ImportPhase::kValidating, static_cast<int64_t>(chunk->end), total);
     }
-    if (result.first_number.empty() && !written->numbers.empty()) result.first_number = written->numbers.front();
-    if (!written->numbers.empty()) result.last_number = written->numbers.back();
-    result.imported += written->count;
-    chunk_start = i + 1;
-    chunk.clear();
-    Progress(options, ImportPhase::kWriting, result.imported, total);
+    chunk_start = chunk->end;
   }
+  // The worker's results (errors in the sink, valid_value) are ours from here.
+  MS_TRY(pipeline.Join());
+
+  auto nothing_written = [&result] {
+    result.imported = 0;
+    result.rebuilt_indexes = false;
+    result.first_number.clear();
+    result.last_number.clear();
+  };
+  if (write_error) {
+    // Every row was valid so far, so this is a rule the writer checks (the
+    // caller's right to write the unit) or the database: report it on the
+    // chunk's first row when it names a field.
+    nothing_written();
+    if (write_error->fields.empty()) return std::move(*write_error);
+    for (const auto& f : write_error->fields) {
+      sink.AddFields({{f.field, f.code, f.zh, f.en}}, map, rows, failed_chunk_start);
+    }
+    return result;
+  }
+  if (result.error_count > 0) {
+    nothing_written();
+    if (result.error_count > static_cast<int64_t>(result.errors.size())) {
+      const std::string more = std::to_string(result.error_count - static_cast<int64_t>(result.errors.size()));
+      result.errors.push_back({0, "", "", "exchange.more_errors", "另有 " + more + " 个错误未列出，请先改正以上错误",
+                               more + " more errors are not listed; fix the ones above first"});
+    }
+    return result;  // tx rolls back: not even the directory additions stay
+  }
+  if (no_serials) return std::move(*no_serials);
+  result.total_value = valid_value;
+  if (options.dry_run) return result;
   MS_TRY(asset::AssetStore::FinishBulk(*tx, bulk));
   MS_TRY(tx.Commit());
   return result;

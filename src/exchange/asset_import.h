@@ -5,17 +5,29 @@
 //   read (CSV UTF-8/GBK or XLSX) → find the header row → map columns
 //   → one write transaction:
 //       DirectoryService::ResolveOrCreate (departments, staff, locations by name)
-//       AssetService::LoadValidationContext
-//       parse + ValidateInput every row, collecting every error
-//       any error or dry run → roll back: nothing written
-//       else RegisterMany in chunks → commit
+//       AssetService::LoadValidationContext, CheckSerialsLeft
+//       worker thread: parse + ValidateInput every row once, into cards,
+//         collecting every error, chunk by chunk (chunk_rows) into a queue
+//         of at most two chunks
+//       this thread (owns the transaction): RegisterPrepared each chunk as
+//         long as no row so far failed; after the first bad row it only
+//         drains the queue (the worker still validates to the last row)
+//       any error or dry run → roll back: nothing written, every bad row reported
+//       else FinishBulk → commit
 //
-// Memory: the file's Grid plus one chunk of CardInputs; a 1,000,000-row file
-// is never held as 1,000,000 CardInputs. Errors kept for the report are
-// capped (AssetImportOptions::max_errors); error_count counts them all.
+// Each row is parsed and validated once, and validating chunk N+1 overlaps
+// writing chunk N. A bad file may have written chunks before its first bad
+// row; they go with the rollback. on_progress is called on the caller's
+// thread only (once a chunk).
+//
+// Memory: the file's Grid plus at most four chunks of Cards (one being
+// validated, two queued, one being written); a 1,000,000-row file is never
+// held as 1,000,000 cards. Errors kept for the report are capped
+// (AssetImportOptions::max_errors); error_count counts them all.
 //
 // Thread-safe: a function over thread-safe services; runs on the caller's
-// thread (a JobRegistry job for the console, the CLI's main thread).
+// thread (a JobRegistry job for the console, the CLI's main thread) plus one
+// worker thread of its own, joined before it returns.
 #pragma once
 
 #include <cstdint>
@@ -50,7 +62,7 @@ struct AssetImportOptions {
   bool dry_run = false;      // validate and report; never write
   std::string batch_id;      // recorded on the register events and audit (the job id)
   ReadOptions read;          // sheet name, limits
-  size_t chunk_rows = 10000; // RegisterMany batch size
+  size_t chunk_rows = 10000; // rows validated and written as one batch (RegisterPrepared)
   size_t max_errors = 10000; // errors kept for the report
   // SQLite: the writer's page cache while the cards are written (MiB), so a
   // large import's index pages are not spilled and read back mid-transaction.
@@ -63,7 +75,9 @@ struct AssetImportOptions {
   // commit); kAlways: on both engines (`minsheng import assets --bulk`).
   enum class Rebuild { kAuto, kAlways, kNever };
   Rebuild rebuild_indexes = Rebuild::kAuto;
-  // Rows done of total in a phase; called every few thousand rows.
+  // Rows done of total in a phase; called on the caller's thread once a
+  // chunk: kWriting with the cards written while every row so far is valid,
+  // kValidating with the rows validated on a dry run or after a bad row.
   std::function<void(ImportPhase phase, int64_t done, int64_t total)> on_progress;
 };
 

@@ -13,7 +13,7 @@
 // own assets, Content-Type against the bytes — so a clerk sees those errors
 // at once; row problems come back in the job's result and report. Nothing is
 // written unless every row is valid (ImportAssets' transaction); the writes
-// audit themselves (AssetService::RegisterMany).
+// audit themselves (AssetService::RegisterPrepared).
 //
 // Reports are files in the system temporary directory, listed on the job so
 // the registry removes them when the job expires.

@@ -227,6 +227,16 @@ TEST_F(AssetStructureTest, AnImportNeedingMoreSerialsThanAreLeftWritesNothing) {
   r = Import(header + row(1) + row(2), /*dry_run=*/true);
   ASSERT_TRUE(r.ok()) << r.error().en;
   EXPECT_EQ(r->error_count, 0);
+  // Bad rows come first: the rows are still validated, and reported, when
+  // the numbers would not be enough either.
+  const std::string bad_row = "课桌 4," + std::string(kComputer) + ",1601,购置,财政拨款,2024-09-01,-1,张,新楼/101\n";
+  for (const bool dry_run : {true, false}) {
+    r = Import(header + row(1) + row(2) + bad_row, dry_run);
+    ASSERT_TRUE(r.ok()) << r.error().en;
+    ASSERT_EQ(r->error_count, 1);
+    EXPECT_EQ(r->errors[0].row, 4);
+    EXPECT_EQ(r->errors[0].code, "negative");
+  }
 
   r = Import(header + row(1) + row(2) + row(3));
   ASSERT_FALSE(r.ok());
@@ -254,6 +264,49 @@ TEST_F(AssetStructureTest, AnImportNeedingMoreSerialsThanAreLeftWritesNothing) {
   EXPECT_EQ(r->imported, 2);
   EXPECT_EQ(r->first_number, school_a_.code + "2026999998");
   EXPECT_EQ(r->last_number, school_a_.code + "2026999999");
+}
+
+// The importer validates each row once into a card and writes those cards:
+// RegisterPrepared checks the caller's right on the unit and that the cards
+// were validated for it, and does not validate them again.
+TEST_F(AssetStructureTest, PreparedCardsAreWrittenOnlyForTheUnitTheyWereValidatedFor) {
+  {
+    auto tx = db_->Write();
+    ASSERT_TRUE(tx.ok());
+    auto ctx = assets_->LoadValidationContext(**tx, school_a_.id);
+    ASSERT_TRUE(ctx.ok());
+    std::vector<Card> cards(2);
+    CardInput second = ValidInput();
+    second.name = "第二台";
+    EXPECT_TRUE(asset::AssetService::ValidateInput(ValidInput(), *ctx, &cards[0]).empty());
+    EXPECT_TRUE(asset::AssetService::ValidateInput(second, *ctx, &cards[1]).empty());
+    EXPECT_EQ(cards[1].name, "第二台");
+    EXPECT_EQ(cards[1].org_id, school_a_.id);
+
+    // School B's clerk may not write school A's cards, nor pass them off as school B's.
+    const auth::Caller clerk_b = CallerOf(clerk_b_);
+    auto r = assets_->RegisterPrepared(**tx, clerk_b, school_a_.id, cards);
+    ASSERT_FALSE(r.ok());
+    ASSERT_EQ(r.error().fields.size(), 1u);
+    EXPECT_EQ(r.error().fields[0].code, "not_found");
+    r = assets_->RegisterPrepared(**tx, clerk_b, school_b_.id, cards);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, "asset.card_of_other_org");
+
+    r = assets_->RegisterPrepared(**tx, clerk_a_caller_, school_a_.id, cards);
+    ASSERT_TRUE(r.ok()) << r.error().en;
+    EXPECT_EQ(r->count, 2);
+    EXPECT_EQ(r->numbers, (std::vector<std::string>{school_a_.code + "2026000001", school_a_.code + "2026000002"}));
+    EXPECT_EQ(cards[1].number, school_a_.code + "2026000002");
+    EXPECT_EQ(r->total_value, cards[0].original_value + cards[1].original_value);
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(Cards(), 2);
+  auto stored = assets_->Get(Who(clerk_a_), school_a_.code + "2026000002");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->name, "第二台");
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM asset_events"), 2);
+  EXPECT_EQ(Rollups(), GroupByAssets());
 }
 
 }  // namespace

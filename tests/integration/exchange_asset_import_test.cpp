@@ -87,16 +87,16 @@ struct Ledger {
   std::vector<int> bad_rows;  // 0-based data row indexes
 };
 
-Ledger MakeLedger(int rows, int bad) {
+// rows valid rows except those in bad (0-based), each with the next problem
+// of Mutations().
+Ledger LedgerWithBadRows(int rows, const std::set<int>& bad) {
   Ledger l;
   l.csv = kHeader;
-  std::set<int> bad_set;
-  for (int k = 0; k < bad; ++k) bad_set.insert(17 + k * (rows / bad));
-  l.bad_rows.assign(bad_set.begin(), bad_set.end());
+  l.bad_rows.assign(bad.begin(), bad.end());
   size_t m = 0;
   for (int i = 0; i < rows; ++i) {
     auto row = ValidRow(i);
-    if (bad_set.count(i) > 0) {
+    if (bad.count(i) > 0) {
       const auto& mu = Mutations()[m++ % Mutations().size()];
       row[mu.field] = mu.value;
     }
@@ -104,6 +104,12 @@ Ledger MakeLedger(int rows, int bad) {
     l.csv += "\r\n";
   }
   return l;
+}
+
+Ledger MakeLedger(int rows, int bad) {
+  std::set<int> bad_set;
+  for (int k = 0; k < bad; ++k) bad_set.insert(17 + k * (rows / bad));
+  return LedgerWithBadRows(rows, bad_set);
 }
 
 std::string ToGb18030(const std::string& utf8) {
@@ -413,6 +419,127 @@ TEST_F(ExchangeAssetImportTest, ABulkInsertRolledBackKeepsEveryIndex) {
   EXPECT_FALSE(r->rebuilt_indexes);
   EXPECT_EQ(Cards(), 0);
   EXPECT_EQ(AssetIndexes(*db_), before);
+}
+
+// Rows are validated once, on a worker thread, while the chunks validated so
+// far are written; a bad row in the last chunk comes after two chunks were
+// written, and they are rolled back: no card, event, rollup, audit row,
+// serial, directory entry or index change stays.
+TEST_F(ExchangeAssetImportTest, ABadRowInTheLastChunkRollsBackTheChunksWrittenBeforeIt) {
+  const auto indexes_before = AssetIndexes(*db_);
+  const int64_t locations_before = Locations();
+  const int64_t audits_before = CountRows("SELECT COUNT(*) FROM audit_log");
+  const Ledger ledger = LedgerWithBadRows(2500, {2499});
+  std::vector<std::pair<exchange::ImportPhase, int64_t>> progress;
+  AssetImportOptions o;
+  o.org_id = school_a_.id;
+  o.chunk_rows = 1000;
+  o.on_progress = [&](exchange::ImportPhase phase, int64_t done, int64_t total) {
+    if (phase == exchange::ImportPhase::kReading) return;
+    EXPECT_EQ(total, 2500);
+    progress.emplace_back(phase, done);
+  };
+  auto r = exchange::ImportAssets(Services(), clerk_a_caller_, ledger.csv, o);
+  ASSERT_TRUE(r.ok()) << r.error().en << " " << r.error().log_detail;
+  ASSERT_EQ(r->error_count, 1);
+  EXPECT_EQ(r->errors[0].row, 2501);
+  EXPECT_EQ(r->errors[0].column, "原值（元）");
+  EXPECT_EQ(r->errors[0].code, "invalid_money");
+  EXPECT_EQ(r->imported, 0);
+  EXPECT_TRUE(r->first_number.empty());
+  EXPECT_FALSE(r->rebuilt_indexes);
+  EXPECT_EQ(r->total_value, Fen{});
+  // Written, then validated to the end: the writer took chunks 1 and 2.
+  using P = exchange::ImportPhase;
+  const std::vector<std::pair<P, int64_t>> want = {{P::kWriting, 1000}, {P::kWriting, 2000}, {P::kValidating, 2500}};
+  EXPECT_EQ(progress, want);
+  EXPECT_EQ(Cards(), 0);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM asset_events"), 0);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM asset_rollups WHERE count <> 0"), 0);
+  EXPECT_EQ(CountRows("SELECT COUNT(*) FROM audit_log"), audits_before);
+  EXPECT_EQ(Locations(), locations_before);
+  EXPECT_EQ(AssetIndexes(*db_), indexes_before);
+  EXPECT_EQ(r->added.locations, std::vector<std::string>{"图书馆/1层/阅览室"});  // would have been added
+
+  // The serials the written chunks took were rolled back with them.
+  auto good = Import(MakeLedger(10, 0).csv);
+  ASSERT_TRUE(good.ok() && good->ok());
+  EXPECT_EQ(good->first_number, school_a_.code + "2026000001");
+  EXPECT_EQ(good->last_number, school_a_.code + "2026000010");
+  EXPECT_EQ(Cards(), 10);
+}
+
+// Every bad row is reported with its row and column whichever chunk it is in,
+// before or after the first bad one, on an import and on a dry run alike;
+// the cap on kept errors counts across chunks.
+TEST_F(ExchangeAssetImportTest, EveryBadRowIsReportedWhicheverChunkItIsIn) {
+  const std::set<int> bad = {0, 999, 1000, 1999, 2000, 2499};
+  const Ledger ledger = LedgerWithBadRows(2500, bad);
+  const int64_t locations_before = Locations();
+  for (const bool dry_run : {false, true}) {
+    auto r = Import(ledger.csv, dry_run);  // chunks of 1,000 rows
+    ASSERT_TRUE(r.ok()) << r.error().en << " " << r.error().log_detail;
+    EXPECT_EQ(r->dry_run, dry_run);
+    ASSERT_EQ(r->error_count, 6) << dry_run;
+    ASSERT_EQ(r->errors.size(), 6u);
+    for (size_t k = 0; k < 6; ++k) {
+      const auto& want = Mutations()[k].expect;
+      EXPECT_EQ(r->errors[k].row, ledger.bad_rows[k] + 2) << k;
+      EXPECT_EQ(r->errors[k].column, want.column) << k;
+      EXPECT_EQ(r->errors[k].code, want.code) << k;
+    }
+    EXPECT_EQ(r->imported, 0);
+    EXPECT_EQ(r->total_value, Fen{});
+    EXPECT_EQ(r->added.departments, std::vector<std::string>{"信息中心"});
+    EXPECT_EQ(r->added.staff, std::vector<std::string>{"赵六"});
+    EXPECT_EQ(Cards(), 0);
+    EXPECT_EQ(Locations(), locations_before);
+  }
+
+  AssetImportOptions o;
+  o.org_id = school_a_.id;
+  o.chunk_rows = 1000;
+  o.max_errors = 4;
+  auto r = exchange::ImportAssets(Services(), clerk_a_caller_, ledger.csv, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->error_count, 6);
+  ASSERT_EQ(r->errors.size(), 5u);  // four kept, and the line counting the rest
+  EXPECT_EQ(r->errors[3].row, 2001);
+  EXPECT_EQ(r->errors[4].code, "exchange.more_errors");
+  EXPECT_NE(r->errors[4].message_en.find("2 more errors"), std::string::npos) << r->errors[4].message_en;
+  EXPECT_EQ(Cards(), 0);
+}
+
+// A valid file split into chunks of every size gives the same cards: the
+// total value of the result is the sum of the file's values, and the numbers
+// follow the file's order across chunks.
+TEST_F(ExchangeAssetImportTest, ChunksOfAnySizeWriteTheFileInOrder) {
+  const Ledger ledger = MakeLedger(25, 0);
+  int64_t want_fen = 0;
+  for (int i = 0; i < 25; ++i) want_fen += (100 + i % 900) * 100 + 50;
+  int64_t written = 0;
+  for (const size_t chunk : {size_t{1}, size_t{7}, size_t{25}, size_t{1000}}) {
+    AssetImportOptions o;
+    o.org_id = school_a_.id;
+    o.chunk_rows = chunk;
+    auto r = exchange::ImportAssets(Services(), clerk_a_caller_, ledger.csv, o);
+    ASSERT_TRUE(r.ok() && r->ok()) << chunk;
+    EXPECT_EQ(r->imported, 25);
+    EXPECT_EQ(r->total_value.value, want_fen) << chunk;
+    char first[32];
+    std::snprintf(first, sizeof first, "2026%06lld", static_cast<long long>(written + 1));
+    EXPECT_EQ(r->first_number, school_a_.code + first) << chunk;
+    written += 25;
+    // The first row of the file got the first number of the import.
+    auto card = assets_->Get(Who(clerk_a_), r->first_number);
+    ASSERT_TRUE(card.ok());
+    EXPECT_EQ(card->name, "课桌椅 0");
+    card = assets_->Get(Who(clerk_a_), r->last_number);
+    ASSERT_TRUE(card.ok());
+    EXPECT_EQ(card->name, "课桌椅 24");
+  }
+  EXPECT_EQ(Cards(), 100);
+  EXPECT_EQ(Rollups(), GroupByAssets());
 }
 
 // Automatic choice: SQLite rebuilds when the file has at least
