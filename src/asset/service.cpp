@@ -609,9 +609,8 @@ CardInput InputOf(const Card& c) {
 }  // namespace
 
 std::vector<FieldError> AssetService::ValidateInput(const CardInput& input, ValidationContext& ctx, Card* card) {
-  if (card != nullptr) return Check(input, ctx, nullptr, card);
   Card scratch;
-  return Check(input, ctx, nullptr, &scratch);
+  return Check(input, ctx, nullptr, card != nullptr ? card : &scratch);
 }
 
 // ---- the service --------------------------------------------------------------------

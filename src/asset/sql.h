@@ -126,24 +126,29 @@ inline constexpr std::string_view kCopyColumns[] = {
     "brand", "serial_no", "depreciation_method", "life_months", "certificate_no", "project_ref", "ext_json",
     "value_status", "state", "created_at", "updated_at", "version"};
 
-// A bulk insert on SQLite (AssetStore::BeginBulk): the full-text triggers'
-// text, the last id before, and the indexes filled for the cards after it —
-// exactly what the triggers (0003, 0010) would have written for each.
-inline constexpr db::Sql kFtsInsertTrigger{
-    "asset.bulk.fts_trigger",
-    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'assets_fts_insert'"};
-inline constexpr db::Sql kShortInsertTrigger{
-    "asset.bulk.short_trigger",
-    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'assets_short_insert'"};
+// A bulk insert on SQLite (AssetStore::BeginBulk): the full-text tables'
+// insert triggers (0003, 0010), dropped for the insert, and for each the fill
+// of its table for the cards after the last id before — exactly what the
+// trigger would have written for each.
+inline constexpr db::Sql kFullTextTriggers{
+    "asset.bulk.fts_triggers",
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+    "AND name IN ('assets_fts_insert', 'assets_short_insert') ORDER BY name"};
+struct FullTextFill {
+  const char* trigger;
+  db::Sql fill;  // $1: the last id before
+};
+inline constexpr FullTextFill kFullTextFills[] = {
+    {"assets_fts_insert",
+     {"asset.bulk.fts_fill",
+      "INSERT INTO assets_fts (rowid, name, number, model, serial_no, brand) "
+      "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"}},
+    {"assets_short_insert",
+     {"asset.bulk.short_fill",
+      "INSERT INTO assets_short (rowid, name, number, model, serial_no, brand) "
+      "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"}},
+};
 inline constexpr db::Sql kMaxAssetId{"asset.bulk.max_id", "SELECT COALESCE(MAX(id), 0) FROM assets"};
-inline constexpr db::Sql kFtsFill{
-    "asset.bulk.fts_fill",
-    "INSERT INTO assets_fts (rowid, name, number, model, serial_no, brand) "
-    "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"};
-inline constexpr db::Sql kShortFill{
-    "asset.bulk.short_fill",
-    "INSERT INTO assets_short (rowid, name, number, model, serial_no, brand) "
-    "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"};
 inline constexpr db::Sql kCacheSize{"asset.bulk.cache_size", "PRAGMA cache_size"};
 // The secondary indexes of assets an import may drop and build again
 // (AssetStore::BulkOptions::rebuild_indexes): not unique, not the primary

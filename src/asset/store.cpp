@@ -573,18 +573,14 @@ Result<AssetStore::Bulk> AssetStore::BeginBulk(db::Connection& c, const BulkOpti
   if (c.engine() == db::Engine::kSqlite) {
     MS_ASSIGN_OR_RETURN(b.cache_size, c.QueryInt(sql::kCacheSize, {}));
     MS_ASSIGN_OR_RETURN(b.max_id_before, c.QueryInt(sql::kMaxAssetId, {}));
-    MS_TRY(c.ForEach(sql::kFtsInsertTrigger, {}, [&](const db::Row& r) {
-      b.fts_trigger = r.Text(0);
-      return false;
-    }));
-    MS_TRY(c.ForEach(sql::kShortInsertTrigger, {}, [&](const db::Row& r) {
-      b.short_trigger = r.Text(0);
-      return false;
+    MS_TRY(c.ForEach(sql::kFullTextTriggers, {}, [&](const db::Row& r) {
+      b.fts_triggers.emplace_back(r.Text(0), r.Text(1));
+      return true;
     }));
     b.active = true;
     MS_TRY(c.ExecScript("PRAGMA cache_size = -" + std::to_string(int64_t{o.sqlite_cache_mb} * 1024)));
-    if (!b.fts_trigger.empty()) MS_TRY(c.ExecScript("DROP TRIGGER assets_fts_insert"));
-    if (!b.short_trigger.empty()) MS_TRY(c.ExecScript("DROP TRIGGER assets_short_insert"));
+    // Names from the catalog of our own schema (one of kFullTextFills).
+    for (const auto& [name, create] : b.fts_triggers) MS_TRY(c.ExecScript("DROP TRIGGER \"" + name + "\""));
   } else {
     b.active = true;
     MS_TRY(c.ExecScript("SET LOCAL gin_pending_list_limit = '" + std::to_string(o.pg_gin_pending_mb) + "MB'"));
@@ -604,16 +600,13 @@ Result<void> AssetStore::FinishBulk(db::Connection& c, Bulk& b) {
   if (!b.active) return Ok();
   for (const auto& [name, create] : b.indexes) MS_TRY(c.ExecScript(create));
   b.indexes.clear();
-  if (!b.fts_trigger.empty()) {
-    MS_TRY(c.Exec(sql::kFtsFill, {b.max_id_before}));
-    MS_TRY(c.ExecScript(b.fts_trigger));
-    b.fts_trigger.clear();
+  for (const auto& [name, create] : b.fts_triggers) {
+    for (const auto& table : sql::kFullTextFills) {
+      if (name == table.trigger) MS_TRY(c.Exec(table.fill, {b.max_id_before}));
+    }
+    MS_TRY(c.ExecScript(create));
   }
-  if (!b.short_trigger.empty()) {
-    MS_TRY(c.Exec(sql::kShortFill, {b.max_id_before}));
-    MS_TRY(c.ExecScript(b.short_trigger));
-    b.short_trigger.clear();
-  }
+  b.fts_triggers.clear();
   return Ok();
 }
 

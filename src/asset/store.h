@@ -120,8 +120,8 @@ class AssetStore {
   struct Bulk {
     bool active = false;
     int64_t max_id_before = 0;
-    std::string fts_trigger;    // the trigger's CREATE statement
-    std::string short_trigger;  // the same for assets_short (0010)
+    // The dropped full-text insert triggers: name and CREATE statement.
+    std::vector<std::pair<std::string, std::string>> fts_triggers;
     int64_t cache_size = 0;   // PRAGMA cache_size before
     // The dropped indexes: name and CREATE statement, created again in this order.
     std::vector<std::pair<std::string, std::string>> indexes;

@@ -22,6 +22,9 @@ namespace {
 
 constexpr const char* kNewCode = "A02010106";  // not in the shipped table
 constexpr const char* kPassword = "Test-Pass-2026";
+// The header row of the import files below (docs/import-assets.md, Chinese names).
+constexpr const char* kLedgerHeader =
+    "资产名称,资产分类代码,会计科目,取得方式,经费来源,取得日期,原值（元）,计量单位,使用部门,使用人,存放地点\n";
 
 class AssetCacheTest : public ::testing::Test {
  protected:
@@ -81,6 +84,16 @@ class AssetCacheTest : public ::testing::Test {
     auto session = app.auth->Login({username, kPassword, std::nullopt, "127.0.0.1", "gtest", "req-login"});
     EXPECT_TRUE(session.ok()) << (session.ok() ? "" : session.error().en);
     return session.ok() ? *session->state.principal : auth::Principal{};
+  }
+
+  // The command line renames an org (`minsheng orgs update`).
+  void RenameOrg(App& command, int64_t org_id, const std::string& name) {
+    auto current = command.orgs->Lookup(org_id);
+    ASSERT_TRUE(current.ok());
+    org::OrgPatch rename;
+    rename.version = current->version;
+    rename.name = name;
+    ASSERT_TRUE(command.orgs->Update(cli_, org_id, rename).ok());
   }
 
   const auth::Caller cli_{&CliPrincipal(), "req-cli", "local"};
@@ -209,8 +222,7 @@ TEST_F(AssetCacheTest, AnAssetImportByTheCommandLineIsSeenByTheServer) {
   auto unit = command->orgs->Create(cli_, {county->id, "CACHE-U2", "缓存中学", org::Level::kUnit, std::nullopt,
                                            "institution", std::nullopt});
   ASSERT_TRUE(unit.ok()) << unit.error().en;
-  std::string csv =
-      "资产名称,资产分类代码,会计科目,取得方式,经费来源,取得日期,原值（元）,计量单位,使用部门,使用人,存放地点\n";
+  std::string csv = kLedgerHeader;
   for (int i = 0; i < 30; ++i) {
     csv += "投影仪 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,1000.50,台," +
            (i % 2 ? "教务处" : "总务处") + "," + (i % 3 ? "陈一" : "林二") + ",实验楼/2层/20" + std::to_string(i % 5) +
@@ -322,8 +334,7 @@ TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
   }
 
   // Another process imports 12 cards at 100.00 yuan.
-  std::string csv =
-      "资产名称,资产分类代码,会计科目,取得方式,经费来源,取得日期,原值（元）,计量单位,使用部门,使用人,存放地点\n";
+  std::string csv = kLedgerHeader;
   for (int i = 0; i < 12; ++i) {
     csv += "投影仪 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,100.00,台,教务处,陈一,实验楼/2层/201\n";
   }
@@ -350,12 +361,7 @@ TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
   EXPECT_EQ(listed(asset::State::kInUse), std::make_pair(int64_t{11}, size_t{11}));
 
   // The unit renamed by the command line.
-  auto current = command->orgs->Lookup(unit->id);
-  ASSERT_TRUE(current.ok());
-  org::OrgPatch rename;
-  rename.version = current->version;
-  rename.name = "统计第一中学";
-  ASSERT_TRUE(command->orgs->Update(cli_, unit->id, rename).ok());
+  RenameOrg(*command, unit->id, "统计第一中学");
   EXPECT_EQ(body(finance, by_org_state), "12/120000;统计第一中学:idle=1;统计第一中学:in_use=11");
   EXPECT_EQ(renders, 4);
 
@@ -364,7 +370,7 @@ TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
   auto unit2 = command->orgs->Create(
       cli_, {county->id, "STAT-U2", "统计二中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
   ASSERT_TRUE(unit2.ok()) << unit2.error().en;
-  std::string csv2 = csv.substr(0, csv.find('\n') + 1);
+  std::string csv2 = kLedgerHeader;
   for (int i = 0; i < 3; ++i) csv2 += "课桌 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,50.00,张,总务处,林二,教学楼/1层/101\n";
   o.org_id = unit2->id;
   r = exchange::ImportAssets({*command->db, *command->assets, *command->directories}, cli_, csv2, o);
@@ -411,10 +417,8 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
   const auth::Principal clerk2 = LoggedIn(*server, "page_clerk2", unit2->id, auth::Role::kUnitClerk);
   ASSERT_TRUE(finance.user_id > 0 && clerk.user_id > 0 && clerk2.user_id > 0);
 
-  const std::string head =
-      "资产名称,资产分类代码,会计科目,取得方式,经费来源,取得日期,原值（元）,计量单位,使用部门,使用人,存放地点\n";
   auto import = [&](int64_t org_id, int from, int n) {
-    std::string csv = head;
+    std::string csv = kLedgerHeader;
     for (int i = from; i < from + n; ++i) {
       csv += "投影仪 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,100.00,台,教务处,陈一,实验楼/2层/201\n";
     }
@@ -512,12 +516,7 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
   EXPECT_EQ(now.find("/实验楼/2层/201/"), std::string::npos) << now;
 
   // The unit renamed by the command line.
-  auto current = command->orgs->Lookup(unit->id);
-  ASSERT_TRUE(current.ok());
-  org::OrgPatch rename;
-  rename.version = current->version;
-  rename.name = "页面第一中学";
-  ASSERT_TRUE(command->orgs->Update(cli_, unit->id, rename).ok());
+  RenameOrg(*command, unit->id, "页面第一中学");
   now = page(finance, in_use);
   EXPECT_NE(now.find("/页面第一中学"), std::string::npos) << now;
   EXPECT_EQ(now.find("/页面一中"), std::string::npos) << now;
