@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <tuple>
 
 namespace minsheng {
 namespace {
@@ -72,6 +73,34 @@ TEST(ConfigTest, EnvironmentOverridesAndIsValidated) {
   auto bad = ApplyEnvironment(c, {{"MINSHENG_SECURITY_AUDIT_RETENTION_DAYS", "30"}});
   ASSERT_FALSE(bad.ok());  // 等保: at least six months
   EXPECT_NE(bad.error().en.find("security.audit_retention_days"), std::string::npos);
+}
+
+// The asset register's caches and large-import settings: defaults (bench/
+// RESULTS.md), overrides, and out-of-range values refused by name.
+TEST(ConfigTest, AssetCacheAndImportKeys) {
+  const Config defaults;
+  EXPECT_EQ(defaults.asset.list_cache_mb, 16);
+  EXPECT_EQ(defaults.asset.stats_cache_mb, 16);
+  EXPECT_DOUBLE_EQ(defaults.asset.import_rebuild_ratio, 1.0);
+  Config c;
+  ASSERT_TRUE(ApplyEnvironment(c, {{"MINSHENG_ASSET_LIST_CACHE_MB", "0"},
+                                   {"MINSHENG_ASSET_IMPORT_REBUILD_RATIO", "0.5"},
+                                   {"MINSHENG_ASSET_IMPORT_PG_GIN_PENDING_MB", "32"}})
+                  .ok());
+  EXPECT_EQ(c.asset.list_cache_mb, 0);  // off
+  EXPECT_DOUBLE_EQ(c.asset.import_rebuild_ratio, 0.5);
+  EXPECT_EQ(c.asset.import_pg_gin_pending_mb, 32);
+  for (const auto& [key, value, name] :
+       {std::tuple{"MINSHENG_ASSET_LIST_CACHE_MB", "-1", "asset.list_cache_mb"},
+        std::tuple{"MINSHENG_ASSET_LIST_CACHE_MB", "2048", "asset.list_cache_mb"},
+        std::tuple{"MINSHENG_ASSET_IMPORT_REBUILD_RATIO", "-0.5", "asset.import_rebuild_ratio"},
+        std::tuple{"MINSHENG_ASSET_IMPORT_PG_GIN_PENDING_MB", "0", "asset.import_pg_gin_pending_mb"}}) {
+    Config d;
+    auto bad = ApplyEnvironment(d, {{key, value}});
+    ASSERT_FALSE(bad.ok()) << key << "=" << value;
+    EXPECT_NE(bad.error().en.find(name), std::string::npos) << bad.error().en;
+    EXPECT_EQ(d.asset.list_cache_mb, 16);  // nothing applied
+  }
 }
 
 TEST(ConfigTest, ListenAddress) {
