@@ -356,10 +356,11 @@ void RegisterAssetRoutes(http::Router& router, const auth::Guard& guard, AssetSe
                        [&](const Card& c) { return CardPageJson(assets, c, at); });
   }));
 
-  // The most frequent read (a scanned QR code, a lookup by number): on SQLite
-  // it runs on the network thread when the session is cached and a reader is
-  // idle — one indexed read, cheaper than the hop to the blocking pool and
-  // back — and is re-run on the pool otherwise.
+  // The most frequent read (a scanned QR code, a lookup by number) runs on
+  // the network thread when the session is cached and the card is too
+  // (PostgreSQL's card cache: no query) or a reader is idle (SQLite: one
+  // indexed read) — cheaper than the hop to the blocking pool and back — and
+  // is re-run on the pool otherwise.
   router.Add(Method::kGet, "/api/v1/assets/{number}", guard.Wrap([&assets](Context& ctx) {
     http::QueryReader q(ctx.req);
     const Date at = AtParam(q);

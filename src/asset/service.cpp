@@ -1,6 +1,7 @@
 #include "asset/service.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
@@ -624,7 +625,8 @@ AssetService::AssetService(db::Database& db, CategoryService& categories, org::O
       stats_cache_(std::make_unique<GenerationCache<>>(settings_.stats_cache_bytes)),
       owners_cache_(std::make_unique<GenerationCache<std::vector<int64_t>>>(settings_.stats_cache_bytes / 8)),
       totals_cache_(std::make_unique<GenerationCache<std::pair<int64_t, int64_t>>>(settings_.stats_cache_bytes / 8)),
-      page_cache_(std::make_unique<GenerationCache<Compressed>>(settings_.list_cache_bytes)) {}
+      page_cache_(std::make_unique<GenerationCache<Compressed>>(settings_.list_cache_bytes)),
+      card_cache_(std::make_unique<GenerationCache<CachedCard>>(settings_.card_cache_bytes)) {}
 
 namespace {
 
@@ -1141,26 +1143,76 @@ Result<Card> AssetService::BackInUse(const auth::Caller& caller, std::string_vie
 
 namespace {
 
-Result<Card> GetOn(db::Connection& conn, const auth::Principal& who, std::string_view number) {
-  std::string path;
-  MS_ASSIGN_OR_RETURN(Card card, AssetStore::GetByNumber(conn, number, &path));
-  if (!auth::CanOn(who, Action::kAssetRead, path)) return NotFoundError("资产", "Asset");
+// The pushed generations a card shows (0009): its unit's, the orgs' (code,
+// name, path) and the categories' (name).
+std::array<std::string, 3> CardGenerationKeys(int64_t org_id) {
+  return {"u" + std::to_string(org_id), "orgs", "categories"};
+}
+
+// Heap bytes of a cached card, for the cache's budget.
+size_t CardBytes(const Card& c, const std::string& path) {
+  size_t n = sizeof(Card) + sizeof(std::string) * 2 + path.capacity();
+  for (const std::string* s : {&c.number, &c.name, &c.category_code, &c.subject_code, &c.acquisition_method,
+                               &c.funding_source, &c.unit_of_measure, &c.value_status, &c.org_code, &c.org_name,
+                               &c.category_name, &c.location_name}) {
+    n += s->capacity();
+  }
+  for (const auto* s : {&c.usage_direction, &c.model, &c.spec, &c.brand, &c.serial_no, &c.certificate_no,
+                        &c.project_ref, &c.department_name, &c.custodian_name, &c.manager_name, &c.ext.structure,
+                        &c.ext.certificate, &c.ext.plate, &c.ext.vin, &c.ext.engine_no, &c.ext.land_class}) {
+    if (*s) n += (*s)->capacity();
+  }
+  return n;
+}
+
+Result<Card> InScope(const auth::Principal& who, const Card& card, const std::string& org_path) {
+  if (!auth::CanOn(who, Action::kAssetRead, org_path)) return NotFoundError("资产", "Asset");
   return card;
 }
 
 }  // namespace
 
+std::shared_ptr<const AssetService::CachedCard> AssetService::CachedCardOf(std::string_view number) {
+  return card_cache_->FindWith(std::string(number), [this](const CachedCard& c) -> int64_t {
+    const auto keys = CardGenerationKeys(c.card.org_id);
+    const auto now = db_.Pushed(keys);
+    return now ? now->token : -1;  // tokens are never negative: no feed, no hit
+  });
+}
+
+Result<Card> AssetService::ReadCard(db::Connection& c, const auth::Principal& who, std::string_view number) {
+  // The sequence before the read: the card is kept only if nothing was
+  // pushed while it was read, so its token is never newer than its data.
+  const auto before = db_.Pushed({});
+  std::string path;
+  MS_ASSIGN_OR_RETURN(Card card, AssetStore::GetByNumber(c, number, &path));
+  if (before) {
+    const auto keys = CardGenerationKeys(card.org_id);
+    if (const auto after = db_.Pushed(keys); after && after->sequence == before->sequence) {
+      const size_t bytes = CardBytes(card, path) + number.size();
+      card_cache_->Store(std::string(number), after->token,
+                         std::make_shared<const CachedCard>(CachedCard{card, path}), bytes);
+    }
+  }
+  return InScope(who, card, path);
+}
+
 Result<Card> AssetService::Get(const auth::Principal& who, std::string_view number) {
   MS_TRY(auth::Require(who, Action::kAssetRead));
+  if (const auto hit = CachedCardOf(number)) return InScope(who, hit->card, hit->org_path);
   MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
-  return GetOn(*conn, who, number);
+  return ReadCard(*conn, who, number);
 }
 
 Result<std::optional<Card>> AssetService::TryGet(const auth::Principal& who, std::string_view number) {
   MS_TRY(auth::Require(who, Action::kAssetRead));
+  if (const auto hit = CachedCardOf(number)) {
+    MS_ASSIGN_OR_RETURN(Card card, InScope(who, hit->card, hit->org_path));
+    return std::optional<Card>(std::move(card));
+  }
   std::optional<db::Lease> conn = db_.TryRead();
   if (!conn) return std::optional<Card>();
-  MS_ASSIGN_OR_RETURN(Card card, GetOn(**conn, who, number));
+  MS_ASSIGN_OR_RETURN(Card card, ReadCard(**conn, who, number));
   return std::optional<Card>(std::move(card));
 }
 

@@ -51,6 +51,7 @@ struct AssetSettings {
   DepreciationStart depreciation_start = DepreciationStart::kSameMonth;
   size_t stats_cache_bytes = 16u << 20;  // asset.stats_cache_mb; 0 = no cache
   size_t list_cache_bytes = 16u << 20;   // asset.list_cache_mb (compressed unit pages); 0 = no cache
+  size_t card_cache_bytes = 64u << 20;   // asset.card_cache_mb (cards by number, PostgreSQL); 0 = no cache
   // Imports (Config::asset import_*; exchange/asset_import.h reads them here).
   double import_rebuild_ratio = 1.0;
   int import_pg_gin_pending_mb = 64;
@@ -163,9 +164,14 @@ class AssetService {
 
   // ---- reads (asset.read; out of scope = NotFound) ----------------------
 
+  // On PostgreSQL a card read again is taken from a cache of cards by
+  // number while the generations the database pushes (db::Database::Pushed)
+  // for its unit, the orgs and the categories are unchanged (0009, 0011):
+  // no query. The caller's scope is checked on every read.
   Result<Card> Get(const auth::Principal& who, std::string_view number);
-  // Get on an idle read connection without waiting (db::Database::TryRead);
-  // nullopt when there is none, and the caller asks Get where it may block.
+  // Get from the card cache, or on an idle read connection without waiting
+  // (db::Database::TryRead); nullopt when neither, and the caller asks Get
+  // where it may block.
   Result<std::optional<Card>> TryGet(const auth::Principal& who, std::string_view number);
   // Accepts "<public_base_url>/a/<number>", any URL ending in /a/<number>,
   // or the bare number.
@@ -213,6 +219,13 @@ class AssetService {
   db::Database& db_;
   CategoryService& categories_;
   org::OrgService& orgs_;
+  // A card by number through the card cache; ReadCard reads a miss.
+  struct CachedCard {
+    Card card;
+    std::string org_path;
+  };
+  std::shared_ptr<const CachedCard> CachedCardOf(std::string_view number);
+  Result<Card> ReadCard(db::Connection& c, const auth::Principal& who, std::string_view number);
   Result<CardPage> ListOn(db::Connection& c, const auth::Principal& who, const CardFilter& filter,
                           const std::optional<org::Org>& org);
   // One unit's page through the page cache on `c`; null when `filter` does
@@ -243,6 +256,8 @@ class AssetService {
   std::unique_ptr<GenerationCache<std::pair<int64_t, int64_t>>> totals_cache_;
   // Rendered unit pages, LZ4-compressed (asset.list_cache_mb).
   std::unique_ptr<GenerationCache<Compressed>> page_cache_;
+  // Cards by number (asset.card_cache_mb), used while db_.Pushed answers.
+  std::unique_ptr<GenerationCache<CachedCard>> card_cache_;
 };
 
 // The JSON form of a card for the API and the audit log (without the

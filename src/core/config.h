@@ -43,6 +43,13 @@ struct AssetConfig {
   // while the unit's cards and directories, the orgs and the categories are
   // unchanged; 0 turns it off.
   int list_cache_mb = 16;
+  // PostgreSQL: memory for cards read by number (GET /api/v1/assets/{number},
+  // QR scans), reused while the generations the database pushes for the
+  // card's unit, the orgs and the categories are unchanged — a repeated
+  // lookup needs no query; 0 turns it off. A card takes ~1.7 KB, so 64 MiB
+  // holds ~38,000 (least recently used go first). SQLite reads a card from
+  // its page cache and keeps none.
+  int card_cache_mb = 64;
   // Imports (docs/import-assets.md, "Large imports"): on SQLite the secondary
   // indexes of `assets` are dropped inside the import transaction and built
   // again before the commit when the file has at least this many rows per

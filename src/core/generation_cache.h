@@ -45,6 +45,22 @@ class GenerationCache {
     return it->second.value;
   }
 
+  // Find for values whose current generation depends on the value itself
+  // (a card's unit): current(value) gives it, under the cache's lock — it
+  // must be cheap and must not use this cache.
+  template <typename Current>
+  std::shared_ptr<const T> FindWith(const std::string& key, Current&& current) {
+    std::lock_guard lock(mu_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    if (it->second.generation != current(*it->second.value)) {
+      EraseLocked(it);
+      return nullptr;
+    }
+    uses_.splice(uses_.begin(), uses_, it->second.use);
+    return it->second.value;
+  }
+
   void Store(const std::string& key, int64_t generation, std::shared_ptr<const T> value, size_t bytes) {
     if (!value || max_bytes_ == 0 || bytes > max_bytes_) return;
     std::lock_guard lock(mu_);

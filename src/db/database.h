@@ -207,6 +207,18 @@ struct Options {
   int sqlite_mmap_mb = 0;
 };
 
+// Where a cache stands against the generations the database pushes
+// (Database::Pushed).
+struct PushedToken {
+  // Changes whenever any pushed generation changes, and when the feed
+  // restarts: a value read from the database between two equal sequences
+  // is no older than the generations of the second.
+  uint64_t sequence = 0;
+  // Changes whenever a generation of the keys asked for changes, and when
+  // the feed restarts; never negative.
+  int64_t token = 0;
+};
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -228,6 +240,19 @@ class Database {
   // BEGIN a write transaction (SQLite: BEGIN IMMEDIATE on the single writer;
   // callers queue for it).
   virtual Result<Tx> Write() = 0;
+  // The cache generations this process has been pushed (PostgreSQL: NOTIFY
+  // minsheng_cache from the generation triggers, migration 0011): keys are
+  // "u<org id>" for a unit's card list (asset_unit_generations) and the
+  // names of cache_generations rows. Lets a cache check its entry without a
+  // query. nullopt when the engine pushes nothing (SQLite) or the listener
+  // is not connected (the first call starts it); then read the generation
+  // rows instead. Writes committed by this process are pushed before their
+  // Commit() returns; other processes' writes a moment after they commit.
+  // Cheap and thread-safe; may be called on a network thread.
+  virtual std::optional<PushedToken> Pushed(std::span<const std::string> keys) {
+    (void)keys;
+    return std::nullopt;
+  }
   // A short text for health checks and logs, e.g. "sqlite ./data/minsheng.db".
   virtual std::string Describe() const = 0;
 };

@@ -8,8 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "app/app.h"
 #include "core/crypto.h"
@@ -94,6 +97,22 @@ class AssetCacheTest : public ::testing::Test {
     rename.version = current->version;
     rename.name = name;
     ASSERT_TRUE(command.orgs->Update(cli_, org_id, rename).ok());
+  }
+
+  // The command line imports n cards "<name><from>" … into org_id, each
+  // ending in `places` (department, custodian, location): the first number.
+  std::string ImportCards(App& command, int64_t org_id, const std::string& name, const std::string& places, int from,
+                          int n) {
+    std::string csv = kLedgerHeader;
+    for (int i = from; i < from + n; ++i) {
+      csv += name + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,100.00,台" + places + "\n";
+    }
+    exchange::AssetImportOptions o;
+    o.org_id = org_id;
+    o.batch_id = "cli-" + name;
+    auto r = exchange::ImportAssets({*command.db, *command.assets, *command.directories}, cli_, csv, o);
+    EXPECT_TRUE(r.ok() && r->imported == n) << (r.ok() ? "" : r.error().en);
+    return r.ok() ? r->first_number : std::string();
   }
 
   const auth::Caller cli_{&CliPrincipal(), "req-cli", "local"};
@@ -418,16 +437,7 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
   ASSERT_TRUE(finance.user_id > 0 && clerk.user_id > 0 && clerk2.user_id > 0);
 
   auto import = [&](int64_t org_id, int from, int n) {
-    std::string csv = kLedgerHeader;
-    for (int i = from; i < from + n; ++i) {
-      csv += "投影仪 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,100.00,台,教务处,陈一,实验楼/2层/201\n";
-    }
-    exchange::AssetImportOptions o;
-    o.org_id = org_id;
-    o.batch_id = "cli-pages";
-    auto r = exchange::ImportAssets({*command->db, *command->assets, *command->directories}, cli_, csv, o);
-    EXPECT_TRUE(r.ok() && r->imported == n) << (r.ok() ? "" : r.error().en);
-    return r.ok() ? r->first_number : std::string();
+    return ImportCards(*command, org_id, "投影仪 ", ",教务处,陈一,实验楼/2层/201", from, n);
   };
   const std::string first = import(unit->id, 0, 3);
   ASSERT_FALSE(first.empty());
@@ -560,6 +570,157 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
   auto invalid = server->assets->ListBody(finance, bad, render);
   ASSERT_FALSE(invalid.ok());
   EXPECT_EQ(invalid.error().kind, ErrorCode::kInvalidArgument);
+}
+
+// Cards read by number: on PostgreSQL a card read again comes from the card
+// cache without a query while the generations the database pushes for its
+// unit, the orgs and the categories are unchanged (migration 0011). This
+// process's writes are in the next read at once; another process's as soon
+// as its notification arrives; a write to another unit leaves the card
+// cached; out of scope stays NotFound; a lost listener empties nothing stale
+// into a read. SQLite keeps no card cache: every read is current at once.
+TEST_F(AssetCacheTest, CachedCardsFollowEveryWriteFromEveryProcess) {
+  auto [server, command, county_org] = OpenTwoWithCounty("CARD-C", "卡片县");
+  ASSERT_TRUE(server && command && county_org.id > 0);
+  auto unit = server->orgs->Create(
+      cli_, {county_org.id, "CARD-U1", "卡片一中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  ASSERT_TRUE(unit.ok()) << unit.error().en;
+  auto unit2 = server->orgs->Create(
+      cli_, {county_org.id, "CARD-U2", "卡片二中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  ASSERT_TRUE(unit2.ok()) << unit2.error().en;
+  const auth::Principal finance = LoggedIn(*server, "card_finance", county_org.id, auth::Role::kFinanceOfficer);
+  const auth::Principal clerk2 = LoggedIn(*server, "card_clerk2", unit2->id, auth::Role::kUnitClerk);
+  ASSERT_TRUE(finance.user_id > 0 && clerk2.user_id > 0);
+  const bool pg = TestEngine() == db::Engine::kPostgres;
+
+  const std::vector<std::string> unit_keys{"u" + std::to_string(unit->id), "orgs", "categories"};
+  const std::vector<std::string> unit2_keys{"u" + std::to_string(unit2->id)};
+  // PostgreSQL: the first call starts the listener; it is up within seconds.
+  auto wait_until = [](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return done();
+  };
+  if (pg) {
+    ASSERT_TRUE(wait_until([&] { return server->db->Pushed(unit_keys).has_value(); }));
+  } else {
+    EXPECT_FALSE(server->db->Pushed(unit_keys).has_value());
+  }
+
+  auto import = [&](int64_t org_id, int from, int n) {
+    return ImportCards(*command, org_id, "打印机 ", ",教务处,王五,教学楼/1层/101", from, n);
+  };
+  const std::string number = import(unit->id, 0, 2);
+  ASSERT_FALSE(number.empty());
+
+  auto shown = [&](const auth::Principal& who) {
+    auto c = server->assets->Get(who, number);
+    return c.ok() ? c->name + "/" + std::string(asset::StateName(c->state)) + "/" + c->custodian_name.value_or("-") +
+                        "/" + c->org_name
+                  : "error " + c.error().en;
+  };
+  // What the network thread's path answers: on PostgreSQL only from the
+  // cache (it never queries there), on SQLite from an idle reader.
+  auto cached = [&](const auth::Principal& who) -> std::string {
+    auto c = server->assets->TryGet(who, number);
+    if (!c.ok()) return "error " + c.error().en;
+    if (!c->has_value()) return "miss";
+    return (*c)->name + "/" + std::string(asset::StateName((*c)->state));
+  };
+  // A read stores the card unless something was pushed while it ran (then
+  // a later read does): read until the cache path answers `want`.
+  auto cached_after_read = [&](const std::string& want) {
+    return wait_until([&] {
+      shown(finance);
+      return cached(finance) == want;
+    });
+  };
+  // Another process's write reaches a PostgreSQL server a moment after its
+  // commit; a SQLite read sees it at once.
+  auto eventually = [&](const std::string& want) {
+    if (!pg) return shown(finance) == want;
+    return wait_until([&] { return shown(finance) == want; });
+  };
+
+  EXPECT_EQ(shown(finance), "打印机 0/in_use/王五/卡片一中");
+  EXPECT_TRUE(cached_after_read("打印机 0/in_use")) << cached(finance);
+
+  // Renamed through this server: the next read shows it, no waiting.
+  auto card = server->assets->Get(finance, number);
+  ASSERT_TRUE(card.ok());
+  asset::CardPatch patch;
+  patch.version = card->version;
+  patch.set.name = "打印机 甲";
+  ASSERT_TRUE(server->assets->Edit(cli_, number, patch).ok());
+  if (pg) {
+    EXPECT_EQ(cached(finance), "miss");  // the edit's own notification arrived with its commit
+  }
+  EXPECT_EQ(shown(finance), "打印机 甲/in_use/王五/卡片一中");
+  EXPECT_TRUE(cached_after_read("打印机 甲/in_use")) << cached(finance);
+
+  // Marked idle, custodian renamed, unit renamed — by the command line.
+  ASSERT_TRUE(command->assets->MarkIdle(cli_, number, {"闲置", std::nullopt}).ok());
+  EXPECT_TRUE(eventually("打印机 甲/idle/王五/卡片一中")) << shown(finance);
+  auto staff = command->directories->ListStaff(finance, unit->id, {});
+  ASSERT_TRUE(staff.ok() && staff->size() == 1);
+  asset::DirectoryPatch rename_staff;
+  rename_staff.name = "王五一";
+  ASSERT_TRUE(command->directories->UpdateStaff(cli_, staff->front().id, rename_staff).ok());
+  EXPECT_TRUE(eventually("打印机 甲/idle/王五一/卡片一中")) << shown(finance);
+  RenameOrg(*command, unit->id, "卡片第一中学");
+  EXPECT_TRUE(eventually("打印机 甲/idle/王五一/卡片第一中学")) << shown(finance);
+  EXPECT_TRUE(cached_after_read("打印机 甲/idle")) << cached(finance);
+
+  // Cards imported into another unit by the command line: this card stays cached.
+  if (pg) {
+    const auto before = server->db->Pushed(unit2_keys);
+    ASSERT_TRUE(before.has_value());
+    ASSERT_FALSE(import(unit2->id, 0, 1).empty());
+    ASSERT_TRUE(wait_until([&] {
+      const auto now = server->db->Pushed(unit2_keys);
+      return now && now->token != before->token;
+    }));
+    EXPECT_EQ(cached(finance), "打印机 甲/idle");
+  }
+
+  // Out of scope: NotFound on both paths, cached or not.
+  for (int i = 0; i < 2; ++i) {
+    auto refused = server->assets->Get(clerk2, number);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, ErrorCode::kNotFound);
+    auto refused_try = server->assets->TryGet(clerk2, number);
+    ASSERT_FALSE(refused_try.ok());
+    EXPECT_EQ(refused_try.error().kind, ErrorCode::kNotFound);
+  }
+
+  if (!pg) return;
+
+  // The listener loses its connection (the server's connections are ended
+  // from another session). Until it is back the cache answers nothing; once
+  // back, every token has changed, and writes made meanwhile are shown.
+  const auto before = server->db->Pushed(unit_keys);
+  ASSERT_TRUE(before.has_value());
+  {
+    auto c = command->db->Read();
+    ASSERT_TRUE(c.ok());
+    static constexpr db::Sql kEndListeners{
+        "test.end_listeners",
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN%'"};
+    auto ended = (*c)->QueryInt(kEndListeners);
+    ASSERT_TRUE(ended.ok()) << ended.error().log_detail;
+    EXPECT_GE(*ended, 1);
+  }
+  ASSERT_TRUE(command->assets->BackInUse(cli_, number, {"启用", std::nullopt}).ok());
+  ASSERT_TRUE(wait_until([&] {
+    const auto now = server->db->Pushed(unit_keys);
+    return now && now->token != before->token;
+  }));
+  EXPECT_EQ(cached(finance), "miss");
+  EXPECT_EQ(shown(finance), "打印机 甲/in_use/王五一/卡片第一中学");
+  EXPECT_TRUE(cached_after_read("打印机 甲/in_use")) << cached(finance);
 }
 
 }  // namespace

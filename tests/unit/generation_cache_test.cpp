@@ -68,5 +68,23 @@ TEST(GenerationCacheTest, ZeroBytesKeepsNothing) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+// FindWith: the current generation comes from the value (a card's unit).
+TEST(GenerationCacheTest, FindWithAsksTheValueForItsCurrentGeneration) {
+  GenerationCache<std::pair<int, std::string>> cache(1000);
+  int unit_generation[2] = {7, 3};
+  auto current = [&](const std::pair<int, std::string>& v) -> int64_t { return unit_generation[v.first]; };
+  cache.Store("card-a", 7, std::make_shared<const std::pair<int, std::string>>(0, "a"), 10);
+  cache.Store("card-b", 3, std::make_shared<const std::pair<int, std::string>>(1, "b"), 10);
+  ASSERT_NE(cache.FindWith("card-a", current), nullptr);
+  EXPECT_EQ(cache.FindWith("card-a", current)->second, "a");
+  EXPECT_EQ(cache.FindWith("card-c", current), nullptr);
+  // Unit 1 changed: its card is dropped, unit 0's stays.
+  unit_generation[1] = 4;
+  EXPECT_EQ(cache.FindWith("card-b", current), nullptr);
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.bytes(), 10u);
+  EXPECT_NE(cache.FindWith("card-a", current), nullptr);
+}
+
 }  // namespace
 }  // namespace minsheng

@@ -3,10 +3,17 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -118,6 +125,66 @@ void AppendCopyField(std::string& out, const Param& p) {
   out.append(v.data() + plain, v.size() - plain);
 }
 
+// The channel of migration 0011's generation triggers.
+constexpr const char* kCacheChannel = "minsheng_cache";
+
+// The generations pushed on kCacheChannel as far as this process has read
+// them: the largest generation seen per key (a payload may arrive twice —
+// through the listener and through the connection that wrote it — or late,
+// from a connection that sat idle). Thread-safe.
+class PushedGenerations {
+ public:
+  // A payload "key:generation"; others are ignored.
+  void Apply(std::string_view payload) {
+    const size_t colon = payload.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return;
+    int64_t generation = 0;
+    const char* end = payload.data() + payload.size();
+    if (std::from_chars(payload.data() + colon + 1, end, generation).ptr != end) return;
+    const std::string_view key = payload.substr(0, colon);
+    std::unique_lock lock(mu_);
+    auto it = generations_.find(key);
+    if (it == generations_.end()) {
+      generations_.emplace(std::string(key), generation);
+    } else if (it->second < generation) {
+      it->second = generation;
+    } else {
+      return;
+    }
+    ++sequence_;
+  }
+
+  // The listener (re)connected: whatever was pushed before may have been
+  // missed, so every token changes.
+  void Restart() {
+    std::unique_lock lock(mu_);
+    ++epoch_;
+    ++sequence_;
+  }
+
+  PushedToken Token(std::span<const std::string> keys) const {
+    std::shared_lock lock(mu_);
+    int64_t sum = 0;
+    for (const std::string& k : keys) {
+      if (const auto it = generations_.find(k); it != generations_.end()) sum += it->second;
+    }
+    // The epoch in the top bits: a restart changes every token.
+    return {sequence_, static_cast<int64_t>((epoch_ << kEpochShift) + (static_cast<uint64_t>(sum) & kSumMask))};
+  }
+
+ private:
+  static constexpr int kEpochShift = 44;
+  static constexpr uint64_t kSumMask = (uint64_t{1} << kEpochShift) - 1;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> generations_;  // GUARDED_BY(mu_)
+  uint64_t epoch_ = 0;                                                           // GUARDED_BY(mu_)
+  uint64_t sequence_ = 0;                                                        // GUARDED_BY(mu_)
+};
+
 class PgConnection final : public Connection {
  public:
   PgConnection(PGconn* conn, const std::string& where) : conn_(conn), where_(where) {}
@@ -194,12 +261,14 @@ class PgConnection final : public Connection {
     const bool ended = PQputCopyEnd(conn_, sent ? nullptr : "client failed to send the rows") == 1;
     PgResult end(PQgetResult(conn_));
     while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+    DrainPushed();
     if (!sent || !ended || PQresultStatus(end.get()) != PGRES_COMMAND_OK) return MapError(what, end.get());
     return driver::ParseInt(PQcmdTuples(end.get()));
   }
 
   Result<void> ExecScript(std::string_view script) override {
     PgResult res(PQexec(conn_, std::string(script).c_str()));
+    DrainPushed();
     switch (PQresultStatus(res.get())) {
       case PGRES_COMMAND_OK:
       case PGRES_TUPLES_OK:
@@ -216,6 +285,24 @@ class PgConnection final : public Connection {
   bool Alive() {
     for (int i = 0; i < 2 && PQstatus(conn_) == CONNECTION_OK; ++i) PQconsumeInput(conn_);
     return PQstatus(conn_) == CONNECTION_OK;
+  }
+
+  // Listens on kCacheChannel from now on and hands what arrives to pushed:
+  // a write on this connection then reaches pushed before its COMMIT returns
+  // (PostgreSQL sends a session its own notifications ahead of the reply).
+  Result<void> Listen(PushedGenerations* pushed) {
+    if (pushed_ != nullptr) return Ok();
+    MS_TRY(ExecScript(std::string("LISTEN ") + kCacheChannel));
+    pushed_ = pushed;
+    return Ok();
+  }
+
+  // Hands the notifications libpq has read to pushed_.
+  void DrainPushed() {
+    while (PGnotify* n = PQnotifies(conn_)) {
+      if (pushed_ != nullptr && n->extra != nullptr) pushed_->Apply(n->extra);
+      PQfreemem(n);
+    }
   }
 
   // Whether the pool may lend this connection again: it must be healthy and
@@ -264,6 +351,7 @@ class PgConnection final : public Connection {
       MS_ASSIGN_OR_RETURN(const char* stmt, Prepare(sql));
       res = PgResult(PQexecPrepared(conn_, stmt, text.size(), text.values(), nullptr, nullptr, 0));
     }
+    DrainPushed();
     ExecStatusType status = PQresultStatus(res.get());
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       return MapError(sql.name, res.get());
@@ -299,6 +387,7 @@ class PgConnection final : public Connection {
   PGconn* const conn_;
   const std::string where_;                             // the redacted URL
   std::unordered_map<std::string, Prepared> prepared_;  // by Sql::name
+  PushedGenerations* pushed_ = nullptr;                 // set once it listens
 };
 
 Result<std::unique_ptr<PgConnection>> Connect(const std::string& url, const std::string& where) {
@@ -321,6 +410,22 @@ class PgDatabase final : public Database, public Pool {
  public:
   PgDatabase(std::string url, size_t max_open)
       : url_(std::move(url)), where_(RedactUrl(url_)), max_open_(max_open) {}
+  PgDatabase(const PgDatabase&) = delete;
+  PgDatabase& operator=(const PgDatabase&) = delete;
+  ~PgDatabase() override {
+    {
+      std::lock_guard lock(listener_mu_);
+      stopping_ = true;
+    }
+    listener_wake_.notify_all();
+    if (listener_.joinable()) listener_.join();
+  }
+
+  std::optional<PushedToken> Pushed(std::span<const std::string> keys) override {
+    if (!feed_started_.load(std::memory_order_acquire)) StartFeed();
+    if (!live_.load(std::memory_order_acquire)) return std::nullopt;
+    return pushed_.Token(keys);
+  }
 
   Engine engine() const override { return Engine::kPostgres; }
   std::string Describe() const override { return "postgresql " + where_; }
@@ -363,7 +468,10 @@ class PgDatabase final : public Database, public Pool {
       if (!idle_.empty()) {
         std::unique_ptr<PgConnection> conn = std::move(idle_.back());
         idle_.pop_back();
-        if (conn->Alive()) return std::unique_ptr<Connection>(std::move(conn));
+        if (conn->Alive()) {
+          lock.unlock();
+          return Lend(std::move(conn));
+        }
         spdlog::warn("dropping a broken PostgreSQL connection to {}", where_);
         --open_;
         continue;
@@ -377,7 +485,65 @@ class PgDatabase final : public Database, public Pool {
         freed_.notify_one();
         return std::move(conn).error();
       }
-      return std::unique_ptr<Connection>(std::move(conn).value());
+      return Lend(std::move(conn).value());
+    }
+  }
+
+  // Once the feed has started every lent connection listens, so this
+  // process's own writes reach pushed_ before their commit returns.
+  Result<std::unique_ptr<Connection>> Lend(std::unique_ptr<PgConnection> conn) {
+    if (feed_started_.load(std::memory_order_acquire)) {
+      if (auto listening = conn->Listen(&pushed_); !listening.ok()) {
+        Return(std::move(conn));
+        return std::move(listening).error();
+      }
+    }
+    return std::unique_ptr<Connection>(std::move(conn));
+  }
+
+  void StartFeed() {
+    std::lock_guard lock(listener_mu_);
+    if (feed_started_.load(std::memory_order_relaxed) || stopping_) return;
+    feed_started_.store(true, std::memory_order_release);
+    listener_ = std::thread([this] { ListenLoop(); });
+  }
+
+  // The listener: a connection of its own that LISTENs and waits for
+  // notifications; while it is down Pushed says nullopt, and each
+  // reconnection restarts the tokens.
+  void ListenLoop() {
+    constexpr auto kRetry = std::chrono::seconds(1);
+    constexpr int kPollMs = 200;  // how often it looks at stopping_
+    for (;;) {
+      {
+        std::unique_lock lock(listener_mu_);
+        if (stopping_) return;
+      }
+      Result<std::unique_ptr<PgConnection>> conn = Connect(url_, where_);
+      if (conn.ok() && (*conn)->Listen(&pushed_).ok()) {
+        pushed_.Restart();
+        live_.store(true, std::memory_order_release);
+        PGconn* pg = (*conn)->handle();
+        for (;;) {
+          {
+            std::lock_guard lock(listener_mu_);
+            if (stopping_) break;
+          }
+          pollfd fd{PQsocket(pg), POLLIN, 0};
+          if (fd.fd < 0) break;
+          const int ready = poll(&fd, 1, kPollMs);
+          if (ready < 0 && errno != EINTR) break;
+          if (ready > 0 && (PQconsumeInput(pg) == 0 || PQstatus(pg) != CONNECTION_OK)) break;
+          (*conn)->DrainPushed();
+        }
+        live_.store(false, std::memory_order_release);
+        std::lock_guard lock(listener_mu_);
+        if (stopping_) return;
+        spdlog::warn("the PostgreSQL cache listener lost {}; caches read the generation rows until it is back",
+                     where_);
+      }
+      std::unique_lock lock(listener_mu_);
+      listener_wake_.wait_for(lock, kRetry, [this] { return stopping_; });
     }
   }
 
@@ -388,6 +554,14 @@ class PgDatabase final : public Database, public Pool {
   std::condition_variable freed_;                    // a connection came back or was dropped
   std::vector<std::unique_ptr<PgConnection>> idle_;  // GUARDED_BY(mutex_)
   size_t open_ = 0;                                  // GUARDED_BY(mutex_); idle plus lent
+
+  PushedGenerations pushed_;
+  std::atomic<bool> feed_started_{false};  // Pushed was called: connections listen
+  std::atomic<bool> live_{false};          // the listener is connected and listening
+  std::mutex listener_mu_;
+  std::condition_variable listener_wake_;  // stopping_ became true
+  bool stopping_ = false;                  // GUARDED_BY(listener_mu_)
+  std::thread listener_;
 };
 
 }  // namespace
