@@ -136,18 +136,28 @@ inline constexpr db::Sql kFullTextTriggers{
     "AND name IN ('assets_fts_insert', 'assets_short_insert') ORDER BY name"};
 struct FullTextFill {
   const char* trigger;
+  const char* table;
   db::Sql fill;  // $1: the last id before
 };
 inline constexpr FullTextFill kFullTextFills[] = {
-    {"assets_fts_insert",
+    {"assets_fts_insert", "assets_fts",
      {"asset.bulk.fts_fill",
       "INSERT INTO assets_fts (rowid, name, number, model, serial_no, brand) "
       "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"}},
-    {"assets_short_insert",
+    {"assets_short_insert", "assets_short",
      {"asset.bulk.short_fill",
       "INSERT INTO assets_short (rowid, name, number, model, serial_no, brand) "
       "SELECT id, name, number, model, serial_no, brand FROM assets WHERE id > $1 ORDER BY id"}},
 };
+// FTS5's segment merging during a fill of a large import
+// (AssetStore::BulkOptions::merge_full_text_once): none while the table is
+// filled (automerge 0; crisismerge raised so that only a pile of 64 segments
+// on one level is merged), then one 'optimize'; the settings go back to
+// FTS5's defaults, which every other write keeps using
+// (sqlite.org/fts5.html, "Configuration Options").
+inline constexpr int kFtsBulkCrisismerge = 64;
+inline constexpr int kFtsDefaultAutomerge = 4;
+inline constexpr int kFtsDefaultCrisismerge = 16;
 inline constexpr db::Sql kMaxAssetId{"asset.bulk.max_id", "SELECT COALESCE(MAX(id), 0) FROM assets"};
 inline constexpr db::Sql kCacheSize{"asset.bulk.cache_size", "PRAGMA cache_size"};
 // The secondary indexes of assets an import may drop and build again

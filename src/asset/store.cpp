@@ -501,6 +501,19 @@ std::optional<int64_t> RootId(std::string_view path) {
   return id;
 }
 
+// An FTS5 special INSERT on one of our own tables (kFullTextFills): a
+// command ('optimize') or a configuration option with its value.
+std::string FtsCommand(std::string_view table, std::string_view command) {
+  std::string t(table);
+  return "INSERT INTO " + t + " (" + t + ") VALUES ('" + std::string(command) + "');";
+}
+
+std::string FtsSetting(std::string_view table, std::string_view option, int value) {
+  std::string t(table);
+  return "INSERT INTO " + t + " (" + t + ", rank) VALUES ('" + std::string(option) + "', " + std::to_string(value) +
+         ");";
+}
+
 }  // namespace
 
 Result<Card> AssetStore::GetByNumber(db::Connection& c, std::string_view number, std::string* org_path) {
@@ -578,6 +591,7 @@ Result<AssetStore::Bulk> AssetStore::BeginBulk(db::Connection& c, const BulkOpti
       return true;
     }));
     b.active = true;
+    b.merge_full_text_once = o.merge_full_text_once;
     MS_TRY(c.ExecScript("PRAGMA cache_size = -" + std::to_string(int64_t{o.sqlite_cache_mb} * 1024)));
     // Names from the catalog of our own schema (one of kFullTextFills).
     for (const auto& [name, create] : b.fts_triggers) MS_TRY(c.ExecScript("DROP TRIGGER \"" + name + "\""));
@@ -602,7 +616,17 @@ Result<void> AssetStore::FinishBulk(db::Connection& c, Bulk& b) {
   b.indexes.clear();
   for (const auto& [name, create] : b.fts_triggers) {
     for (const auto& table : sql::kFullTextFills) {
-      if (name == table.trigger) MS_TRY(c.Exec(table.fill, {b.max_id_before}));
+      if (name != table.trigger) continue;
+      if (b.merge_full_text_once) {
+        MS_TRY(c.ExecScript(FtsSetting(table.table, "automerge", 0) + FtsSetting(table.table, "crisismerge",
+                                                                                   sql::kFtsBulkCrisismerge)));
+      }
+      MS_TRY(c.Exec(table.fill, {b.max_id_before}));
+      if (b.merge_full_text_once) {
+        MS_TRY(c.ExecScript(FtsCommand(table.table, "optimize") +
+                            FtsSetting(table.table, "automerge", sql::kFtsDefaultAutomerge) +
+                            FtsSetting(table.table, "crisismerge", sql::kFtsDefaultCrisismerge)));
+      }
     }
     MS_TRY(c.ExecScript(create));
   }

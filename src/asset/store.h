@@ -111,9 +111,19 @@ class AssetStore {
   // the import commits or rolls back (SQLite readers in WAL mode keep reading
   // the committed state). The foreign keys stay: dropping one locks the
   // referenced table (orgs, staff, …) against every reader until the commit.
+  // merge_full_text_once (SQLite): the fills of FinishBulk run without
+  // FTS5's automatic segment merging, and each full-text table is then merged
+  // into one segment ('optimize'); the merge settings are back at FTS5's
+  // defaults before the commit (a rollback restores them too). Merging the
+  // new terms as they are flushed rewrites them once per level, each merge
+  // again; one merge at the end writes every term once, but of the whole
+  // table, old cards included — so, like rebuild_indexes, it pays for a file
+  // large next to the register (ImportAssets decides both the same way).
+  // Queries read one segment per table afterwards.
   struct BulkOptions {
     int sqlite_cache_mb = 512;
     bool rebuild_indexes = false;
+    bool merge_full_text_once = false;
     int pg_gin_pending_mb = 64;
     int pg_maintenance_mb = 256;  // CREATE INDEX memory when rebuilding
   };
@@ -123,6 +133,7 @@ class AssetStore {
     // The dropped full-text insert triggers: name and CREATE statement.
     std::vector<std::pair<std::string, std::string>> fts_triggers;
     int64_t cache_size = 0;   // PRAGMA cache_size before
+    bool merge_full_text_once = false;
     // The dropped indexes: name and CREATE statement, created again in this order.
     std::vector<std::pair<std::string, std::string>> indexes;
   };

@@ -539,14 +539,19 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
   bulk_options.pg_gin_pending_mb = settings.import_pg_gin_pending_mb;
   bulk_options.pg_maintenance_mb = settings.import_pg_maintenance_mb;
   using Rebuild = AssetImportOptions::Rebuild;
+  // Building an index sorts the whole table, and merging a full-text table
+  // into one segment rewrites all of it, old cards included: both pay when
+  // the file is large next to the register (SQLite).
+  bool large = false;
+  if (tx->engine() == db::Engine::kSqlite) {
+    MS_ASSIGN_OR_RETURN(const int64_t existing, asset::AssetStore::TotalCards(*tx));
+    large = static_cast<double>(rows.size()) >= settings.import_rebuild_ratio * static_cast<double>(existing);
+  }
+  bulk_options.merge_full_text_once = large;
   if (options.rebuild_indexes == Rebuild::kAlways) {
     bulk_options.rebuild_indexes = true;
-  } else if (options.rebuild_indexes == Rebuild::kAuto && tx->engine() == db::Engine::kSqlite) {
-    // Building an index sorts the whole table, old cards included: it pays
-    // when the file is large next to the register.
-    MS_ASSIGN_OR_RETURN(const int64_t existing, asset::AssetStore::TotalCards(*tx));
-    bulk_options.rebuild_indexes =
-        static_cast<double>(rows.size()) >= settings.import_rebuild_ratio * static_cast<double>(existing);
+  } else if (options.rebuild_indexes == Rebuild::kAuto) {
+    bulk_options.rebuild_indexes = large;
   }
   asset::AssetStore::Bulk bulk;
   struct CacheGuard {  // the page cache goes back on return: after the commit, or before the rollback

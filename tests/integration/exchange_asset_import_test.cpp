@@ -559,6 +559,59 @@ TEST_F(ExchangeAssetImportTest, TheIndexesAreRebuiltOnlyForAFileLargeNextToTheRe
   EXPECT_EQ(Cards(), 159);
 }
 
+// SQLite: a file large next to the register (the rule of the index rebuild
+// above) fills the two full-text tables without FTS5's automatic segment
+// merging and then merges each into one segment; a smaller file leaves them
+// as automatic merging makes them. Either way the merge settings are FTS5's
+// defaults afterwards, both indexes are consistent and find the new cards.
+TEST_F(ExchangeAssetImportTest, AFileLargeNextToTheRegisterLeavesOneFullTextSegmentPerTable) {
+  if (TestEngine() != db::Engine::kSqlite) GTEST_SKIP() << "FTS5 segments: SQLite only";
+  const auto segments = [&](const std::string& table) {
+    return CountRows("SELECT COUNT(DISTINCT segid) FROM " + table + "_idx");
+  };
+  // One card a transaction: each commit flushes FTS5's pending terms as a
+  // segment of its own. Two, and the import's fill a third, stay below
+  // automerge's four: without the merge at the end there would be three.
+  for (int i = 0; i < 2; ++i) MustRegister(ValidInput());
+  EXPECT_EQ(segments("assets_fts"), 2);
+  EXPECT_EQ(segments("assets_short"), 2);
+
+  auto r = Import(MakeLedger(40, 0).csv);  // 40 >= 1 × 2 cards: large
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_EQ(segments("assets_fts"), 1);
+  EXPECT_EQ(segments("assets_short"), 1);
+  const std::string large_last = r->last_number;
+
+  r = Import(MakeLedger(20, 0).csv);  // 20 < 1 × 42 cards: one more segment, merged as usual
+  ASSERT_TRUE(r.ok() && r->ok());
+  EXPECT_EQ(segments("assets_fts"), 2);
+  EXPECT_EQ(segments("assets_short"), 2);
+
+  for (const std::string table : {"assets_fts", "assets_short"}) {
+    EXPECT_EQ(CountRows("SELECT COUNT(*) FROM " + table + "_config WHERE k = 'automerge'"), 1) << table;
+    EXPECT_EQ(CountRows("SELECT v FROM " + table + "_config WHERE k = 'automerge'"), 4) << table;
+    EXPECT_EQ(CountRows("SELECT v FROM " + table + "_config WHERE k = 'crisismerge'"), 16) << table;
+  }
+  for (const auto& number : {large_last, r->last_number}) {
+    asset::CardFilter f;
+    f.q = number;
+    auto hits = assets_->List(Who(clerk_a_), f);
+    ASSERT_TRUE(hits.ok()) << hits.error().log_detail;
+    ASSERT_EQ(hits->items.size(), 1u) << number;
+    EXPECT_EQ(hits->items[0].number, number);
+  }
+  asset::CardFilter short_text;
+  short_text.q = "桌椅";  // every imported card (课桌椅 N), through assets_short
+  auto hits = assets_->List(Who(clerk_a_), short_text);
+  ASSERT_TRUE(hits.ok()) << hits.error().log_detail;
+  EXPECT_EQ(hits->items.size(), 50u);
+  EXPECT_EQ(hits->total, 60);
+  auto tx = db_->Write();
+  ASSERT_TRUE(tx.ok());
+  EXPECT_TRUE((*tx)->ExecScript("INSERT INTO assets_fts (assets_fts) VALUES ('integrity-check')").ok());
+  EXPECT_TRUE((*tx)->ExecScript("INSERT INTO assets_short (assets_short) VALUES ('integrity-check')").ok());
+}
+
 TEST_F(ExchangeAssetImportTest, AnExportImportsAgain) {
   ASSERT_TRUE(Import(MakeLedger(30, 0).csv).ok());
   std::string csv;
