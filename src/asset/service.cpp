@@ -1172,7 +1172,9 @@ Result<Card> InScope(const auth::Principal& who, const Card& card, const std::st
 
 }  // namespace
 
-std::shared_ptr<const AssetService::CachedCard> AssetService::CachedCardOf(std::string_view number) {
+std::shared_ptr<const AssetService::CachedCard> AssetService::CachedCardOf(
+    std::string_view number, const std::optional<db::PushedToken>& feed) {
+  if (!feed) return nullptr;  // nothing pushed (SQLite), or the listener is down: nothing cached is current
   return card_cache_->FindWith(std::string(number), [this](const CachedCard& c) -> int64_t {
     const auto keys = CardGenerationKeys(c.card.org_id);
     const auto now = db_.Pushed(keys);
@@ -1180,12 +1182,12 @@ std::shared_ptr<const AssetService::CachedCard> AssetService::CachedCardOf(std::
   });
 }
 
-Result<Card> AssetService::ReadCard(db::Connection& c, const auth::Principal& who, std::string_view number) {
-  // The sequence before the read: the card is kept only if nothing was
-  // pushed while it was read, so its token is never newer than its data.
-  const auto before = db_.Pushed({});
+Result<Card> AssetService::ReadCard(db::Connection& c, const auth::Principal& who, std::string_view number,
+                                    const std::optional<db::PushedToken>& before) {
   std::string path;
   MS_ASSIGN_OR_RETURN(Card card, AssetStore::GetByNumber(c, number, &path));
+  // Kept only if nothing was pushed since `before`, so its token is never
+  // newer than its data.
   if (before) {
     const auto keys = CardGenerationKeys(card.org_id);
     if (const auto after = db_.Pushed(keys); after && after->sequence == before->sequence) {
@@ -1199,20 +1201,22 @@ Result<Card> AssetService::ReadCard(db::Connection& c, const auth::Principal& wh
 
 Result<Card> AssetService::Get(const auth::Principal& who, std::string_view number) {
   MS_TRY(auth::Require(who, Action::kAssetRead));
-  if (const auto hit = CachedCardOf(number)) return InScope(who, hit->card, hit->org_path);
+  const auto feed = db_.Pushed({});  // before the cache and the read
+  if (const auto hit = CachedCardOf(number, feed)) return InScope(who, hit->card, hit->org_path);
   MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
-  return ReadCard(*conn, who, number);
+  return ReadCard(*conn, who, number, feed);
 }
 
 Result<std::optional<Card>> AssetService::TryGet(const auth::Principal& who, std::string_view number) {
   MS_TRY(auth::Require(who, Action::kAssetRead));
-  if (const auto hit = CachedCardOf(number)) {
+  const auto feed = db_.Pushed({});
+  if (const auto hit = CachedCardOf(number, feed)) {
     MS_ASSIGN_OR_RETURN(Card card, InScope(who, hit->card, hit->org_path));
     return std::optional<Card>(std::move(card));
   }
   std::optional<db::Lease> conn = db_.TryRead();
   if (!conn) return std::optional<Card>();
-  MS_ASSIGN_OR_RETURN(Card card, ReadCard(**conn, who, number));
+  MS_ASSIGN_OR_RETURN(Card card, ReadCard(**conn, who, number, feed));
   return std::optional<Card>(std::move(card));
 }
 

@@ -219,13 +219,17 @@ class AssetService {
   db::Database& db_;
   CategoryService& categories_;
   org::OrgService& orgs_;
-  // A card by number through the card cache; ReadCard reads a miss.
+  // A card by number through the card cache. `feed` is db_.Pushed({}) taken
+  // before both: no feed, no cache. ReadCard reads a miss and keeps it when
+  // nothing was pushed since `feed`.
   struct CachedCard {
     Card card;
     std::string org_path;
   };
-  std::shared_ptr<const CachedCard> CachedCardOf(std::string_view number);
-  Result<Card> ReadCard(db::Connection& c, const auth::Principal& who, std::string_view number);
+  std::shared_ptr<const CachedCard> CachedCardOf(std::string_view number,
+                                                 const std::optional<db::PushedToken>& feed);
+  Result<Card> ReadCard(db::Connection& c, const auth::Principal& who, std::string_view number,
+                        const std::optional<db::PushedToken>& feed);
   Result<CardPage> ListOn(db::Connection& c, const auth::Principal& who, const CardFilter& filter,
                           const std::optional<org::Org>& org);
   // One unit's page through the page cache on `c`; null when `filter` does

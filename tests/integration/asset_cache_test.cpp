@@ -72,6 +72,11 @@ class AssetCacheTest : public ::testing::Test {
     return t;
   }
 
+  // A new unit (an institution) under parent, created through app.
+  Result<org::Org> NewUnit(App& app, int64_t parent, const char* code, const char* name) {
+    return app.orgs->Create(cli_, {parent, code, name, org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  }
+
   // A new user with one role at org_id, logged in on app: its principal
   // (user_id 0 when anything failed, which the test then asserts).
   auth::Principal LoggedIn(App& app, const std::string& username, int64_t org_id, auth::Role role) {
@@ -156,8 +161,7 @@ TEST_F(AssetCacheTest, ACategoryImportedByAnotherProcessIsSeenWithoutRestart) {
   auto county = server->orgs->Create(
       cli_, {std::nullopt, "CACHE-C", "缓存县", org::Level::kRegion, "county", "admin", std::nullopt});
   ASSERT_TRUE(county.ok()) << county.error().en;
-  auto unit = server->orgs->Create(cli_, {county->id, "CACHE-U1", "缓存测试学校", org::Level::kUnit, std::nullopt,
-                                          "institution", std::nullopt});
+  auto unit = NewUnit(*server, county->id, "CACHE-U1", "缓存测试学校");
   ASSERT_TRUE(unit.ok()) << unit.error().en;
   asset::DirectoryInput room;
   room.name = "教学楼/1层/101";
@@ -238,8 +242,7 @@ TEST_F(AssetCacheTest, AnAssetImportByTheCommandLineIsSeenByTheServer) {
 
   // The command line: a new unit (`minsheng orgs create`), then its ledger
   // (`minsheng import assets`) naming departments, people and rooms it lacks.
-  auto unit = command->orgs->Create(cli_, {county->id, "CACHE-U2", "缓存中学", org::Level::kUnit, std::nullopt,
-                                           "institution", std::nullopt});
+  auto unit = NewUnit(*command, county->id, "CACHE-U2", "缓存中学");
   ASSERT_TRUE(unit.ok()) << unit.error().en;
   std::string csv = kLedgerHeader;
   for (int i = 0; i < 30; ++i) {
@@ -305,8 +308,7 @@ TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
   auto [server, command, county_org] = OpenTwoWithCounty("STAT-C", "统计县");
   ASSERT_TRUE(server && command && county_org.id > 0);
   const org::Org* county = &county_org;
-  auto unit = server->orgs->Create(
-      cli_, {county->id, "STAT-U1", "统计一中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  auto unit = NewUnit(*server, county->id, "STAT-U1", "统计一中");
   ASSERT_TRUE(unit.ok()) << unit.error().en;
   const auth::Principal finance = LoggedIn(*server, "stat_finance", county->id, auth::Role::kFinanceOfficer);
   ASSERT_GT(finance.user_id, 0);
@@ -386,8 +388,7 @@ TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
 
   // Each scope has its own answer: a second unit gets 3 cards; the first
   // unit's clerk asking the county's questions sees the first unit only.
-  auto unit2 = command->orgs->Create(
-      cli_, {county->id, "STAT-U2", "统计二中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  auto unit2 = NewUnit(*command, county->id, "STAT-U2", "统计二中");
   ASSERT_TRUE(unit2.ok()) << unit2.error().en;
   std::string csv2 = kLedgerHeader;
   for (int i = 0; i < 3; ++i) csv2 += "课桌 " + std::to_string(i) + ",A02010105,1601,购置,财政拨款,2025-09-01,50.00,张,总务处,林二,教学楼/1层/101\n";
@@ -425,11 +426,9 @@ TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
 TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
   auto [server, command, county_org] = OpenTwoWithCounty("PAGE-C", "页面县");
   ASSERT_TRUE(server && command && county_org.id > 0);
-  auto unit = server->orgs->Create(
-      cli_, {county_org.id, "PAGE-U1", "页面一中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  auto unit = NewUnit(*server, county_org.id, "PAGE-U1", "页面一中");
   ASSERT_TRUE(unit.ok()) << unit.error().en;
-  auto unit2 = server->orgs->Create(
-      cli_, {county_org.id, "PAGE-U2", "页面二中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  auto unit2 = NewUnit(*server, county_org.id, "PAGE-U2", "页面二中");
   ASSERT_TRUE(unit2.ok()) << unit2.error().en;
   const auth::Principal finance = LoggedIn(*server, "page_finance", county_org.id, auth::Role::kFinanceOfficer);
   const auth::Principal clerk = LoggedIn(*server, "page_clerk", unit->id, auth::Role::kUnitClerk);
@@ -582,11 +581,9 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
 TEST_F(AssetCacheTest, CachedCardsFollowEveryWriteFromEveryProcess) {
   auto [server, command, county_org] = OpenTwoWithCounty("CARD-C", "卡片县");
   ASSERT_TRUE(server && command && county_org.id > 0);
-  auto unit = server->orgs->Create(
-      cli_, {county_org.id, "CARD-U1", "卡片一中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  auto unit = NewUnit(*server, county_org.id, "CARD-U1", "卡片一中");
   ASSERT_TRUE(unit.ok()) << unit.error().en;
-  auto unit2 = server->orgs->Create(
-      cli_, {county_org.id, "CARD-U2", "卡片二中", org::Level::kUnit, std::nullopt, "institution", std::nullopt});
+  auto unit2 = NewUnit(*server, county_org.id, "CARD-U2", "卡片二中");
   ASSERT_TRUE(unit2.ok()) << unit2.error().en;
   const auth::Principal finance = LoggedIn(*server, "card_finance", county_org.id, auth::Role::kFinanceOfficer);
   const auth::Principal clerk2 = LoggedIn(*server, "card_clerk2", unit2->id, auth::Role::kUnitClerk);
@@ -696,6 +693,35 @@ TEST_F(AssetCacheTest, CachedCardsFollowEveryWriteFromEveryProcess) {
   }
 
   if (!pg) return;
+
+  // Payloads that are not "<key>:<generation>" change nothing; an older
+  // generation changes nothing; a newer one for the card's unit drops it.
+  {
+    auto c = command->db->Read();
+    ASSERT_TRUE(c.ok());
+    const auto tokens_before = server->db->Pushed(unit_keys);
+    ASSERT_TRUE(tokens_before.has_value());
+    static constexpr db::Sql kNotify{"test.notify", "SELECT pg_notify('minsheng_cache', $1)"};
+    const std::string u = "u" + std::to_string(unit->id);
+    for (const std::string& bad :
+         std::vector<std::string>{"", "garbage", ":5", u + ":", "u1:x", u + ":99999999abc", u + ":0"}) {
+      ASSERT_TRUE((*c)->Query(kNotify, {bad}).ok());
+    }
+    // A marker after them: once it is in, the bad ones have been read too.
+    ASSERT_TRUE((*c)->Query(kNotify, {std::string("test_marker:1")}).ok());
+    const std::vector<std::string> marker{"test_marker"};
+    ASSERT_TRUE(wait_until([&] {
+      const auto t = server->db->Pushed(marker);
+      return t && t->token % (int64_t{1} << 44) == 1;
+    }));
+    const auto tokens_after = server->db->Pushed(unit_keys);
+    ASSERT_TRUE(tokens_after.has_value());
+    EXPECT_EQ(tokens_after->token, tokens_before->token);
+    EXPECT_EQ(cached(finance), "打印机 甲/idle");
+    ASSERT_TRUE((*c)->Query(kNotify, {u + ":1000000"}).ok());
+    EXPECT_TRUE(wait_until([&] { return cached(finance) == "miss"; }));
+    EXPECT_TRUE(cached_after_read("打印机 甲/idle")) << cached(finance);
+  }
 
   // The listener loses its connection (the server's connections are ended
   // from another session). Until it is back the cache answers nothing; once
