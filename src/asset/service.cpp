@@ -1272,6 +1272,17 @@ constexpr int64_t kProbeHits = 100'000;
 // own (rowid) order and reads about one hit per card shown (kFtsOrder). The
 // total counts up to this many and is "more than" beyond.
 constexpr int64_t kOrderedTextHits = 1'000;
+// Free text in registration order over a subtree (PostgreSQL): the planner
+// gives every ILIKE pattern the same selectivity, so alone it walks the
+// primary key for any word — cheap when the word's cards are recent, over a
+// second when they were all registered long ago. So a page reads the
+// asset.pg_text_window cards from its start off the primary key and, when
+// those hold too few matches, the rest through the trigram index (its hits
+// sorted). The count walks too only when the page's cards came at least this
+// dense (percent of the cards read): a walk costs ~2.5 µs a card read, the
+// index ~0.3 µs a hit it lists plus ~4.5 µs a card it counts
+// (bench/RESULTS.md, session 7), even at about 7 %.
+constexpr int64_t kTextDensePercent = 7;
 // Short text on PostgreSQL has no index (SQLite: assets_short, planned as
 // above): its total counts the matches among the scope's first
 // kShortScanRows cards and, past them, is a lower bound (total_capped).
@@ -1542,6 +1553,7 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
       f.text_plan = StoreFilter::TextPlan::kWalkSet;
     }
   }
+  const bool text_parts = text_by_registration && c.engine() == db::Engine::kPostgres && settings_.pg_text_window > 0;
   bool short_capped = false;  // a short text's count stopped reading
   const bool text_only = hits >= 0 && roots.size() == 1 && !filter.category_prefix && !filter.state &&
                          !filter.custodian_id && !filter.location && !filter.min_value && !filter.max_value &&
@@ -1601,8 +1613,14 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
         ++scopes_read;  // already in order; several roots are still merged below
       }
     }
+    bool dense = true;  // text_parts: the page's matches came thick off the primary key
     for (const auto& part : parts) {
-      MS_ASSIGN_OR_RETURN(auto items, AssetStore::List(c, part, f, limit + 1));
+      std::vector<Card> items;
+      if (text_parts && !part.unit) {
+        MS_ASSIGN_OR_RETURN(items, ListTextParts(c, part, f, limit + 1, &dense));
+      } else {
+        MS_ASSIGN_OR_RETURN(items, AssetStore::List(c, part, f, limit + 1));
+      }
       for (auto& card : items) page.items.push_back(std::move(card));
       ++scopes_read;
     }
@@ -1620,7 +1638,7 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
       counted += n.second;
       short_capped = short_capped || n.first >= kShortScanRows;
     } else if (counted <= count_cap) {
-      MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::Count(c, scope, f, count_cap));
+      MS_ASSIGN_OR_RETURN(const int64_t n, AssetStore::Count(c, scope, f, count_cap, text_parts && !dense));
       counted += n;
     }
   }
@@ -1642,6 +1660,33 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
     page.total = counted;
   }
   return page;
+}
+
+Result<std::vector<Card>> AssetService::ListTextParts(db::Connection& c, const StoreScope& scope,
+                                                      const StoreFilter& f, int want, bool* dense) const {
+  // The page starts past the cursor, else at the newest (oldest) card.
+  int64_t from = 0;
+  if (f.after) {
+    from = f.descending ? f.after->int_value - 1 : f.after->int_value + 1;
+  } else {
+    MS_ASSIGN_OR_RETURN(from, AssetStore::IdEnd(c, f.descending));
+  }
+  const int64_t window = settings_.pg_text_window;
+  StoreFilter part = f;
+  part.text_part = StoreFilter::TextPart::kRecent;
+  part.text_bound = f.descending ? from - window + 1 : from + window - 1;
+  MS_ASSIGN_OR_RETURN(auto items, AssetStore::List(c, scope, part, want));
+  const auto wanted = static_cast<size_t>(want);
+  if (items.size() >= wanted) {
+    const int64_t read = (f.descending ? from - items.back().id : items.back().id - from) + 1;
+    *dense = int64_t{want} * 100 >= read * kTextDensePercent;
+    return items;
+  }
+  *dense = false;
+  part.text_part = StoreFilter::TextPart::kRest;
+  MS_ASSIGN_OR_RETURN(auto rest, AssetStore::List(c, scope, part, want - static_cast<int>(items.size())));
+  for (auto& card : rest) items.push_back(std::move(card));
+  return items;
 }
 
 Result<Stats> AssetService::Statistics(const auth::Principal& who, const StatsQuery& query) {

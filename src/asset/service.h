@@ -43,7 +43,8 @@
 
 namespace minsheng::asset {
 
-struct StoreScope;  // asset/store.h
+struct StoreScope;   // asset/store.h
+struct StoreFilter;  // asset/store.h
 
 // Settings of the asset register (Config::asset).
 struct AssetSettings {
@@ -52,6 +53,10 @@ struct AssetSettings {
   size_t stats_cache_bytes = 16u << 20;  // asset.stats_cache_mb; 0 = no cache
   size_t list_cache_bytes = 16u << 20;   // asset.list_cache_mb (compressed unit pages); 0 = no cache
   size_t card_cache_bytes = 64u << 20;   // asset.card_cache_mb (cards by number, PostgreSQL); 0 = no cache
+  // asset.pg_text_window: PostgreSQL, free text in registration order over a
+  // subtree — the cards from a page's start read off the primary key before
+  // the trigram index is asked for the rest (AssetService::ListTextParts).
+  int64_t pg_text_window = 4096;
   // Imports (Config::asset import_*; exchange/asset_import.h reads them here).
   double import_rebuild_ratio = 1.0;
   int import_pg_gin_pending_mb = 64;
@@ -246,6 +251,11 @@ class AssetService {
     Result<int64_t> Generation();
   };
   Result<std::vector<int64_t>> OwnersUnder(RollupReader& r, const std::string& path);
+  // A page of registration-ordered free text over a subtree on PostgreSQL
+  // (StoreFilter::TextPart): up to `want` cards; *dense tells whether they
+  // came thick enough off the primary key for a count to walk it too.
+  Result<std::vector<Card>> ListTextParts(db::Connection& c, const StoreScope& scope, const StoreFilter& f,
+                                          int want, bool* dense) const;
   Result<std::pair<int64_t, int64_t>> RollupTotal(RollupReader& r, const StoreScope& scope,
                                                   const std::optional<std::string>& category_prefix,
                                                   const std::optional<std::string>& state);

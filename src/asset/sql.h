@@ -159,6 +159,7 @@ inline constexpr int kFtsBulkCrisismerge = 64;
 inline constexpr int kFtsDefaultAutomerge = 4;
 inline constexpr int kFtsDefaultCrisismerge = 16;
 inline constexpr db::Sql kMaxAssetId{"asset.bulk.max_id", "SELECT COALESCE(MAX(id), 0) FROM assets"};
+inline constexpr db::Sql kMinAssetId{"asset.min_id", "SELECT COALESCE(MIN(id), 0) FROM assets"};
 inline constexpr db::Sql kCacheSize{"asset.bulk.cache_size", "PRAGMA cache_size"};
 // The secondary indexes of assets an import may drop and build again
 // (AssetStore::BulkOptions::rebuild_indexes): not unique, not the primary
@@ -369,6 +370,11 @@ inline constexpr db::Sql kOwnersUnder{
     "asset.rollup.owners_under",
     "SELECT o.id FROM orgs o WHERE o.path LIKE CAST($1 AS TEXT) || '%' "
     "AND EXISTS (SELECT 1 FROM asset_rollups r WHERE r.org_id = o.id AND r.count > 0) ORDER BY o.id"};
+
+// PostgreSQL planner settings for a statement that must read the trigram
+// index's hits (AssetStore::Count by_text_index), and their reset.
+inline constexpr const char* kTextIndexOnly = "SET enable_seqscan = off; SET enable_indexscan = off";
+inline constexpr const char* kTextIndexReset = "RESET enable_seqscan; RESET enable_indexscan";
 
 // Counting stops at the cap (total_capped); $C is the cap + 1.
 inline constexpr const char* kCountHead =

@@ -170,6 +170,9 @@ class Statements {
   const db::Sql& fts_order(bool subtree, bool desc, bool after, bool short_text) const {
     return sqls_[fts_order_[(short_text ? 8 : 0) + (subtree ? 4 : 0) + (desc ? 2 : 0) + (after ? 1 : 0)]];
   }
+  const db::Sql& text_part(bool desc, bool after, bool rest) const {
+    return sqls_[text_part_[(desc ? 4 : 0) + (after ? 2 : 0) + (rest ? 1 : 0)]];
+  }
   const db::Sql& count_short(bool subtree) const { return sqls_[count_short_[subtree ? 1 : 0]]; }
   const db::Sql& count(bool subtree, int text) const {
     return sqls_[count_[(subtree ? 3 : 0) + static_cast<size_t>(text)]];
@@ -284,6 +287,42 @@ class Statements {
       AddFtsOrder(short_text);
     }
     AddKeys();
+    AddTextParts();
+  }
+
+  // Registration-ordered free text over a subtree in two parts
+  // (StoreFilter::TextPart; PostgreSQL only, planned per pattern). The
+  // bound follows the limit. Recent: the cards between the page's start and
+  // the bound, newest (oldest) first off the primary key. Rest: the cards
+  // past the bound; `a.id + 0` keeps the primary key from ordering them, so
+  // the trigram index finds them and only their hits are sorted.
+  void AddTextParts() {
+    for (int desc = 0; desc < 2; ++desc) {
+      for (int after = 0; after < 2; ++after) {
+        for (int rest = 0; rest < 2; ++rest) {
+          const int text_param = sql::kFilterParams + 1;
+          const int after_param = text_param + 1;
+          const int limit_param = after_param + (after ? 1 : 0);
+          const std::string bound = "$" + std::to_string(limit_param + 1);
+          std::string where = std::string(sql::kScopeSubtree) + sql::kFilters + sql::kTextPg;
+          Replace(where, "$T", "$" + std::to_string(text_param));
+          // Recent: `|| ''` hides the text from the trigram index, whose
+          // scan alone can cost more than the window's walk (common
+          // trigrams, as in number fragments: ~60 ms).
+          if (!rest) Replace(where, "COALESCE(a.brand, '')) ILIKE", "COALESCE(a.brand, '') || '') ILIKE");
+          // desc: recent is id >= bound, the rest id < bound; asc mirrored.
+          where += std::string(" AND a.id ") + (rest ? (desc ? "< " : "> ") : (desc ? ">= " : "<= ")) + bound;
+          std::string ids = std::string(sql::kIdsHead) + where;
+          const std::string key = rest ? "(a.id + 0)" : "a.id";
+          ids += OrderTail(key, true, desc != 0, after != 0, after_param, limit_param);
+          if (after) Replace(ids, key + (desc ? " < $" : " > $"), std::string("a.id") + (desc ? " < $" : " > $"));
+          const std::string name = std::string("asset.list.text_part.") + (rest ? "rest" : "recent") +
+                                   (desc ? ".desc" : ".asc") + (after ? ".after" : "");
+          const std::string page = PageOf(ids, "a.id", true, desc != 0);
+          text_part_[(desc ? 4 : 0) + (after ? 2 : 0) + (rest ? 1 : 0)] = Add(name, page, page, true);
+        }
+      }
+    }
   }
 
   // One unit's ids and sort values in each order (AssetStore::ListKeys).
@@ -416,6 +455,7 @@ class Statements {
     return tail;
   }
 
+  size_t text_part_[8] = {};
   std::deque<std::string> names_;
   std::deque<std::string> texts_;
   std::deque<db::Sql> sqls_;
@@ -723,12 +763,17 @@ Result<std::vector<Card>> AssetStore::List(db::Connection& c, const StoreScope& 
                     c.engine() == db::Engine::kSqlite && (scope.unit || scope.ordered);
   const bool fts_order = f.text && f.text_plan == StoreFilter::TextPlan::kFtsOrder &&
                          f.sort == SortKey::kRegistered && c.engine() == db::Engine::kSqlite;
+  const bool part = f.text && f.text_part != StoreFilter::TextPart::kAll && f.sort == SortKey::kRegistered &&
+                    c.engine() == db::Engine::kPostgres && !scope.unit;
+  if (part) p.emplace_back(f.text_bound);
   const auto& sql =
-      fts_order ? Statements::Get().fts_order(!scope.unit, f.descending, f.after.has_value(), f.short_index)
-      : walk    ? Statements::Get().walk(!scope.unit, f.descending, f.after.has_value(),
-                                         f.text_plan == StoreFilter::TextPlan::kWalkProbe, f.short_index)
-                : Statements::Get().list(Statements::Shape(scope), f.sort, f.descending, f.after.has_value(),
-                                         Statements::Text(f));
+      part        ? Statements::Get().text_part(f.descending, f.after.has_value(),
+                                                f.text_part == StoreFilter::TextPart::kRest)
+      : fts_order ? Statements::Get().fts_order(!scope.unit, f.descending, f.after.has_value(), f.short_index)
+      : walk      ? Statements::Get().walk(!scope.unit, f.descending, f.after.has_value(),
+                                           f.text_plan == StoreFilter::TextPlan::kWalkProbe, f.short_index)
+                  : Statements::Get().list(Statements::Shape(scope), f.sort, f.descending, f.after.has_value(),
+                                           Statements::Text(f));
   std::vector<Card> out;
   out.reserve(static_cast<size_t>(limit));
   MS_TRY(c.ForEach(sql, p, [&](const db::Row& r) {
@@ -793,17 +838,35 @@ Result<int64_t> AssetStore::TextHits(db::Connection& c, std::string_view text, b
 
 Result<int64_t> AssetStore::TotalCards(db::Connection& c) { return c.QueryInt(sql::kTotalCards, {}); }
 
-Result<int64_t> AssetStore::Count(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int64_t cap) {
+Result<int64_t> AssetStore::Count(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int64_t cap,
+                                   bool by_text_index) {
   std::vector<db::Param> p;
   std::string text_param;
   AppendFilterParams(c, scope, f, &text_param, p);
   p.emplace_back(cap + 1);
   int64_t n = 0;
-  MS_TRY(c.ForEach(Statements::Get().count(!scope.unit, Statements::Text(f)), p, [&](const db::Row& r) {
-    n = r.Int(0);
-    return false;
-  }));
+  const auto count = [&]() {
+    return c.ForEach(Statements::Get().count(!scope.unit, Statements::Text(f)), p, [&](const db::Row& r) {
+      n = r.Int(0);
+      return false;
+    });
+  };
+  if (!by_text_index || !f.text || c.engine() != db::Engine::kPostgres) {
+    MS_TRY(count());
+    return n;
+  }
+  // Session settings on a pooled connection: reset whatever the count did.
+  // (Inside a transaction that failed, the rollback undoes them instead.)
+  MS_TRY(c.ExecScript(sql::kTextIndexOnly));
+  const auto counted = count();
+  const auto reset = c.ExecScript(sql::kTextIndexReset);
+  MS_TRY(counted);
+  MS_TRY(reset);
   return n;
+}
+
+Result<int64_t> AssetStore::IdEnd(db::Connection& c, bool newest) {
+  return c.QueryInt(newest ? sql::kMaxAssetId : sql::kMinAssetId, {});
 }
 
 Result<std::pair<int64_t, int64_t>> AssetStore::RollupTotal(db::Connection& c, const StoreScope& scope,

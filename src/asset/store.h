@@ -57,6 +57,13 @@ struct StoreFilter {
   // index itself in rowid order and stops at the page's end.
   enum class TextPlan { kHits, kWalkSet, kWalkProbe, kFtsOrder };
   TextPlan text_plan = TextPlan::kHits;
+  // PostgreSQL, registration order, a subtree (AssetStore::ListTextPart):
+  // the page read in two parts split at a card id. kRecent: the cards from
+  // the page's start up to the bound, by the primary key; kRest: those past
+  // it, by the trigram index (its hits sorted). kAll: no split.
+  enum class TextPart { kAll, kRecent, kRest };
+  TextPart text_part = TextPart::kAll;
+  int64_t text_bound = 0;  // the first id of kRest's side is past this one
   SortKey sort = SortKey::kNumber;
   bool descending = false;
   std::optional<ListCursor> after;
@@ -187,8 +194,13 @@ class AssetStore {
   // match.
   static Result<std::pair<int64_t, int64_t>> CountShortText(db::Connection& c, const StoreScope& scope,
                                                             const StoreFilter& f, int64_t rows);
-  // Matching cards, counting at most cap + 1.
-  static Result<int64_t> Count(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int64_t cap);
+  // Matching cards, counting at most cap + 1. by_text_index (PostgreSQL,
+  // indexed text): the planner may only read the trigram index's hits,
+  // for text whose cards are too rare to find by walking the table.
+  static Result<int64_t> Count(db::Connection& c, const StoreScope& scope, const StoreFilter& f, int64_t cap,
+                               bool by_text_index = false);
+  // The register's largest (newest) or smallest card id; 0 when empty.
+  static Result<int64_t> IdEnd(db::Connection& c, bool newest);
   // Count and value from the rollups (filters: category prefix, state only).
   static Result<std::pair<int64_t, int64_t>> RollupTotal(db::Connection& c, const StoreScope& scope,
                                                          const std::optional<std::string>& category_prefix,

@@ -50,6 +50,12 @@ struct AssetConfig {
   // holds ~38,000 (least recently used go first). SQLite reads a card from
   // its page cache and keeps none.
   int card_cache_mb = 64;
+  // PostgreSQL, free text in registration order (the default for text) over
+  // more than one unit: how many cards from the page's start are read off the
+  // primary key before the trigram index is asked for the rest — a word whose
+  // cards were all registered long ago is then found in ~0.1 s instead of a
+  // walk over the whole register; 0 leaves the plan to the planner.
+  int pg_text_window = 4096;
   // Imports (docs/import-assets.md, "Large imports"): on SQLite the secondary
   // indexes of `assets` are dropped inside the import transaction and built
   // again before the commit when the file has at least this many rows per

@@ -576,5 +576,112 @@ TEST_F(AssetSearchTest, AUnitsPageIsAnsweredWithoutWaitingOnlyWhenItIsCheap) {
   EXPECT_EQ(*busy, nullptr);
 }
 
+// Free text in registration order over a subtree (PostgreSQL reads a window
+// of cards off the primary key, then the trigram index for the rest;
+// asset.pg_text_window): with a window of a few cards, every page of matches
+// registered long ago, recently, and on both sides of the window comes out
+// in order, once each, with exact totals — the same as with the planner's
+// own plan (window 0) and as on SQLite.
+TEST_F(AssetSearchTest, TextByRegistrationIsTheSameOnBothSidesOfTheWindow) {
+  std::vector<int64_t> old_ids, new_ids;  // the matches, in registration order
+  std::string first_old_number;
+  const auto add = [&](const std::string& name, int64_t org) {
+    CardInput c = ValidInput();
+    c.name = name;
+    if (org == school_b_.id) {
+      c.location_id = room_b_.id;
+      c.custodian_id = staff_b_.id;
+      c.department_id = dept_b_.id;
+    }
+    const Card card = MustRegister(c, org);
+    if (first_old_number.empty()) first_old_number = card.number;
+    return card.id;
+  };
+  for (int i = 0; i < 9; ++i) old_ids.push_back(add("旧款投影仪" + std::to_string(i), i % 2 ? school_b_.id : school_a_.id));
+  for (int i = 0; i < 20; ++i) add("办公桌" + std::to_string(i), i % 2 ? school_b_.id : school_a_.id);
+  for (int i = 0; i < 4; ++i) new_ids.push_back(add("新款投影仪" + std::to_string(i), i % 2 ? school_b_.id : school_a_.id));
+  add("办公椅", school_a_.id);
+  std::vector<int64_t> both = old_ids;
+  both.insert(both.end(), new_ids.begin(), new_ids.end());
+
+  asset::AssetSettings narrow;
+  narrow.pg_text_window = 5;
+  asset::AssetSettings planner;
+  planner.pg_text_window = 0;
+  asset::AssetService narrow_assets(*db_, *categories_, *orgs_, narrow);
+  asset::AssetService planner_assets(*db_, *categories_, *orgs_, planner);
+
+  struct Case {
+    const char* q;
+    const std::vector<int64_t>* expect;
+  };
+  for (const auto& [q, expect] : {Case{"投影仪", &both}, Case{"旧款投影", &old_ids}, Case{"新款投影", &new_ids}}) {
+    for (const bool desc : {true, false}) {
+      for (const int limit : {2, 3, 50}) {
+        for (asset::AssetService* service : {&narrow_assets, &planner_assets, assets_.get()}) {
+          const std::string label =
+              std::string(q) + (desc ? " desc" : " asc") + " limit " + std::to_string(limit) +
+              (service == &narrow_assets ? " window 5" : service == &planner_assets ? " window 0" : " default");
+          CardFilter f;
+          f.org_id = county_.id;
+          f.q = q;
+          f.sort = SortKey::kRegistered;
+          f.descending = desc;
+          f.limit = limit;
+          std::vector<int64_t> got;
+          for (int page = 0; page < 20; ++page) {
+            auto p = service->List(CliPrincipal(), f);
+            ASSERT_TRUE(p.ok()) << label << ": " << p.error().en << " " << p.error().log_detail;
+            EXPECT_EQ(p->total, static_cast<int64_t>(expect->size())) << label;
+            EXPECT_FALSE(p->total_capped) << label;
+            for (const auto& c : p->items) got.push_back(c.id);
+            if (!p->next_cursor) break;
+            f.cursor = *p->next_cursor;
+          }
+          std::vector<int64_t> want = *expect;
+          if (desc) std::reverse(want.begin(), want.end());
+          EXPECT_EQ(got, want) << label;
+        }
+      }
+    }
+  }
+  // The other filters still apply on both sides of the window.
+  ASSERT_TRUE(assets_->MarkIdle(clerk_a_caller_, first_old_number, {}).ok());
+  CardFilter idle;
+  idle.org_id = county_.id;
+  idle.q = "投影仪";
+  idle.sort = SortKey::kRegistered;
+  idle.descending = true;
+  idle.state = State::kIdle;
+  auto p = narrow_assets.List(CliPrincipal(), idle);
+  ASSERT_TRUE(p.ok()) << p.error().en;
+  ASSERT_EQ(p->items.size(), 1u);
+  EXPECT_EQ(p->items[0].id, old_ids[0]);
+  EXPECT_EQ(p->total, 1);
+}
+
+// Counting through the trigram index changes planner settings for one
+// statement only: the pooled connection gets its defaults back.
+TEST_F(AssetSearchTest, CountingThroughTheTextIndexLeavesTheConnectionAsItWas) {
+  if (db_->engine() != db::Engine::kPostgres) GTEST_SKIP() << "PostgreSQL planner settings";
+  auto conn = db_->Read();
+  ASSERT_TRUE(conn.ok());
+  asset::StoreScope scope;
+  scope.unit = false;
+  scope.path = county_.path;
+  asset::StoreFilter f;
+  f.text = "计算机";
+  auto n = asset::AssetStore::Count(**conn, scope, f, 100, true);
+  ASSERT_TRUE(n.ok()) << n.error().log_detail;
+  EXPECT_EQ(*n, 2);  // a_pc_ and b_pc_
+  for (const char* setting : {"enable_seqscan", "enable_indexscan"}) {
+    const std::string text = std::string("SHOW ") + setting;
+    auto shown = (*conn)->Query({"test.show", text.c_str()}, {});
+    ASSERT_TRUE(shown.ok()) << shown.error().log_detail;
+    ASSERT_EQ(shown->size(), 1u);
+    EXPECT_EQ((*shown)[0].Text(0), "on") << setting;
+  }
+}
+
 }  // namespace
 }  // namespace minsheng::testing
