@@ -95,10 +95,9 @@ depts=$(query "SELECT id FROM orgs WHERE level = 'department' ORDER BY id")
 # Terms people type: names, brands, models, number fragments; common and rare.
 node -e '
   const [dir, year] = process.argv.slice(1);
-  const long = ["计算机", "台式计算机", "投影仪", "超声诊断", "启天M437", "打印机", "办公桌", "KFR-35GW", "电子白板",
-    "多参数监护仪", "离心泵", "流量计", "救护车", "跑步机", "学生课桌", "显微镜", "消毒柜", "海康威视", "OptiPlex",
-    "ProDesk", "护理床", "太空漫步机", "大口径水表", "变压器", "文件柜", "学习机", "BeneVision", "格兰富", "古籍善本",
-    "教学一体机", "ZX-01" + year, year + "0001", "不存在的资产名称"];
+  // (bench/search3-terms.txt, shared with bench/search_words.sh; YEAR is this year.)
+  const long = require("fs").readFileSync("bench/search3-terms.txt", "utf8").split("\n").filter((t) => t)
+    .map((t) => t.replaceAll("YEAR", year));
   // (Until session 4 希沃 and 迈瑞 stood in the list above, though they are two characters.)
   const short = ["空调", "联想", "图书", "病床", "钢琴", "彩超", "水表", "古籍", "电脑", "阀", "桌", "HP", "DR", "希沃", "迈瑞"];
   const fs = require("fs");
