@@ -674,12 +674,14 @@ TEST_F(AssetSearchTest, CountingThroughTheTextIndexLeavesTheConnectionAsItWas) {
   auto n = asset::AssetStore::Count(**conn, scope, f, 100, true);
   ASSERT_TRUE(n.ok()) << n.error().log_detail;
   EXPECT_EQ(*n, 2);  // a_pc_ and b_pc_
-  for (const char* setting : {"enable_seqscan", "enable_indexscan"}) {
-    const std::string text = std::string("SHOW ") + setting;
-    auto shown = (*conn)->Query({"test.show", text.c_str()}, {});
+  // (The driver keeps prepared statements by name: each Sql outlives its uses.)
+  static constexpr db::Sql kShow[] = {{"test.show.seqscan", "SHOW enable_seqscan"},
+                                      {"test.show.indexscan", "SHOW enable_indexscan"}};
+  for (const auto& show : kShow) {
+    auto shown = (*conn)->Query(show, {});
     ASSERT_TRUE(shown.ok()) << shown.error().log_detail;
     ASSERT_EQ(shown->size(), 1u);
-    EXPECT_EQ((*shown)[0].Text(0), "on") << setting;
+    EXPECT_EQ((*shown)[0].Text(0), "on") << show.text;
   }
 }
 
