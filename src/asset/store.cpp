@@ -304,18 +304,16 @@ class Statements {
           const int after_param = text_param + 1;
           const int limit_param = after_param + (after ? 1 : 0);
           const std::string bound = "$" + std::to_string(limit_param + 1);
-          std::string where = std::string(sql::kScopeSubtree) + sql::kFilters + sql::kTextPg;
+          // Recent walks the window with the text hidden from the trigram
+          // index; the rest is found through it.
+          std::string where =
+              std::string(sql::kScopeSubtree) + sql::kFilters + (rest ? sql::kTextPg : sql::kTextPgUnindexed);
           Replace(where, "$T", "$" + std::to_string(text_param));
-          // Recent: `|| ''` hides the text from the trigram index, whose
-          // scan alone can cost more than the window's walk (common
-          // trigrams, as in number fragments: ~60 ms).
-          if (!rest) Replace(where, "COALESCE(a.brand, '')) ILIKE", "COALESCE(a.brand, '') || '') ILIKE");
           // desc: recent is id >= bound, the rest id < bound; asc mirrored.
           where += std::string(" AND a.id ") + (rest ? (desc ? "< " : "> ") : (desc ? ">= " : "<= ")) + bound;
-          std::string ids = std::string(sql::kIdsHead) + where;
-          const std::string key = rest ? "(a.id + 0)" : "a.id";
-          ids += OrderTail(key, true, desc != 0, after != 0, after_param, limit_param);
-          if (after) Replace(ids, key + (desc ? " < $" : " > $"), std::string("a.id") + (desc ? " < $" : " > $"));
+          if (after) where += std::string(" AND a.id ") + (desc ? "< $" : "> $") + std::to_string(after_param);
+          std::string ids = std::string(sql::kIdsHead) + where + " ORDER BY " + (rest ? "(a.id + 0)" : "a.id") +
+                            (desc ? " DESC" : "") + " LIMIT $" + std::to_string(limit_param);
           const std::string name = std::string("asset.list.text_part.") + (rest ? "rest" : "recent") +
                                    (desc ? ".desc" : ".asc") + (after ? ".after" : "");
           const std::string page = PageOf(ids, "a.id", true, desc != 0);

@@ -77,6 +77,25 @@ class AssetCacheTest : public ::testing::Test {
     return app.orgs->Create(cli_, {parent, code, name, org::Level::kUnit, std::nullopt, "institution", std::nullopt});
   }
 
+  // OpenTwoWithCounty (`<code>-C`, `<name>县`) with two units under it made
+  // by the server (`<code>-U1` `<name>一中`, `<code>-U2` `<name>二中`); a
+  // unit's id is 0 when anything failed, which the test then asserts.
+  struct TwoProcessesTwoUnits {
+    std::unique_ptr<App> server, command;
+    org::Org county, unit, unit2;
+  };
+  TwoProcessesTwoUnits OpenTwoWithTwoUnits(const std::string& code, const std::string& name) {
+    auto [server, command, county] = OpenTwoWithCounty((code + "-C").c_str(), (name + "县").c_str());
+    TwoProcessesTwoUnits t{std::move(server), std::move(command), county, {}, {}};
+    if (!t.server || county.id == 0) return t;
+    for (auto [unit, suffix, unit_name] : {std::tuple{&t.unit, "-U1", "一中"}, std::tuple{&t.unit2, "-U2", "二中"}}) {
+      auto made = NewUnit(*t.server, county.id, (code + suffix).c_str(), (name + unit_name).c_str());
+      EXPECT_TRUE(made.ok()) << made.error().en;
+      if (made.ok()) *unit = *made;
+    }
+    return t;
+  }
+
   // A new user with one role at org_id, logged in on app: its principal
   // (user_id 0 when anything failed, which the test then asserts).
   auth::Principal LoggedIn(App& app, const std::string& username, int64_t org_id, auth::Role role) {
@@ -424,21 +443,17 @@ TEST_F(AssetCacheTest, CachedStatsFollowEveryWriteFromEveryProcess) {
 // command line — is in the next page; an unchanged page is not rendered
 // again; each scope and cursor has its own page; out of scope stays refused.
 TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
-  auto [server, command, county_org] = OpenTwoWithCounty("PAGE-C", "页面县");
-  ASSERT_TRUE(server && command && county_org.id > 0);
-  auto unit = NewUnit(*server, county_org.id, "PAGE-U1", "页面一中");
-  ASSERT_TRUE(unit.ok()) << unit.error().en;
-  auto unit2 = NewUnit(*server, county_org.id, "PAGE-U2", "页面二中");
-  ASSERT_TRUE(unit2.ok()) << unit2.error().en;
+  auto [server, command, county_org, unit, unit2] = OpenTwoWithTwoUnits("PAGE", "页面");
+  ASSERT_TRUE(server && command && county_org.id > 0 && unit.id > 0 && unit2.id > 0);
   const auth::Principal finance = LoggedIn(*server, "page_finance", county_org.id, auth::Role::kFinanceOfficer);
-  const auth::Principal clerk = LoggedIn(*server, "page_clerk", unit->id, auth::Role::kUnitClerk);
-  const auth::Principal clerk2 = LoggedIn(*server, "page_clerk2", unit2->id, auth::Role::kUnitClerk);
+  const auth::Principal clerk = LoggedIn(*server, "page_clerk", unit.id, auth::Role::kUnitClerk);
+  const auth::Principal clerk2 = LoggedIn(*server, "page_clerk2", unit2.id, auth::Role::kUnitClerk);
   ASSERT_TRUE(finance.user_id > 0 && clerk.user_id > 0 && clerk2.user_id > 0);
 
   auto import = [&](int64_t org_id, int from, int n) {
     return ImportCards(*command, org_id, "投影仪 ", ",教务处,陈一,实验楼/2层/201", from, n);
   };
-  const std::string first = import(unit->id, 0, 3);
+  const std::string first = import(unit.id, 0, 3);
   ASSERT_FALSE(first.empty());
 
   int renders = 0;
@@ -451,7 +466,7 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
     return out;
   };
   asset::CardFilter in_use;
-  in_use.org_id = unit->id;
+  in_use.org_id = unit.id;
   in_use.state = asset::State::kInUse;
   in_use.sort = asset::SortKey::kName;
   auto page = [&](const auth::Principal& who, const asset::CardFilter& f) {
@@ -483,7 +498,7 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
   renders = 1;
 
   // Another process imports two more cards into the unit.
-  ASSERT_FALSE(import(unit->id, 3, 2).empty());
+  ASSERT_FALSE(import(unit.id, 3, 2).empty());
   EXPECT_EQ(page(finance, in_use).substr(0, 2), "5;");
   EXPECT_EQ(renders, 2);
 
@@ -505,14 +520,14 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
   EXPECT_EQ(now.find("投影仪 甲/"), std::string::npos) << now;
 
   // The custodian and the location renamed by the command line.
-  auto staff = command->directories->ListStaff(finance, unit->id, {});
+  auto staff = command->directories->ListStaff(finance, unit.id, {});
   ASSERT_TRUE(staff.ok() && staff->size() == 1);
   asset::DirectoryPatch rename_staff;
   rename_staff.name = "陈一鸣";
   ASSERT_TRUE(command->directories->UpdateStaff(cli_, staff->front().id, rename_staff).ok());
   now = page(finance, in_use);
   EXPECT_NE(now.find("/陈一鸣/"), std::string::npos) << now;
-  auto locations = command->directories->ListLocations(finance, unit->id, {});
+  auto locations = command->directories->ListLocations(finance, unit.id, {});
   ASSERT_TRUE(locations.ok());
   for (const auto& l : *locations) {
     if (l.name != "实验楼/2层/201") continue;
@@ -525,7 +540,7 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
   EXPECT_EQ(now.find("/实验楼/2层/201/"), std::string::npos) << now;
 
   // The unit renamed by the command line.
-  RenameOrg(*command, unit->id, "页面第一中学");
+  RenameOrg(*command, unit.id, "页面第一中学");
   now = page(finance, in_use);
   EXPECT_NE(now.find("/页面第一中学"), std::string::npos) << now;
   EXPECT_EQ(now.find("/页面一中"), std::string::npos) << now;
@@ -534,7 +549,7 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
   // unit's page alone.
   const int before = renders;
   EXPECT_EQ(page(finance, in_use), now);
-  ASSERT_FALSE(import(unit2->id, 0, 1).empty());
+  ASSERT_FALSE(import(unit2.id, 0, 1).empty());
   EXPECT_EQ(page(finance, in_use), now);
   EXPECT_EQ(renders, before);
 
@@ -579,19 +594,15 @@ TEST_F(AssetCacheTest, CachedUnitPagesFollowEveryWriteFromEveryProcess) {
 // cached; out of scope stays NotFound; a lost listener empties nothing stale
 // into a read. SQLite keeps no card cache: every read is current at once.
 TEST_F(AssetCacheTest, CachedCardsFollowEveryWriteFromEveryProcess) {
-  auto [server, command, county_org] = OpenTwoWithCounty("CARD-C", "卡片县");
-  ASSERT_TRUE(server && command && county_org.id > 0);
-  auto unit = NewUnit(*server, county_org.id, "CARD-U1", "卡片一中");
-  ASSERT_TRUE(unit.ok()) << unit.error().en;
-  auto unit2 = NewUnit(*server, county_org.id, "CARD-U2", "卡片二中");
-  ASSERT_TRUE(unit2.ok()) << unit2.error().en;
+  auto [server, command, county_org, unit, unit2] = OpenTwoWithTwoUnits("CARD", "卡片");
+  ASSERT_TRUE(server && command && county_org.id > 0 && unit.id > 0 && unit2.id > 0);
   const auth::Principal finance = LoggedIn(*server, "card_finance", county_org.id, auth::Role::kFinanceOfficer);
-  const auth::Principal clerk2 = LoggedIn(*server, "card_clerk2", unit2->id, auth::Role::kUnitClerk);
+  const auth::Principal clerk2 = LoggedIn(*server, "card_clerk2", unit2.id, auth::Role::kUnitClerk);
   ASSERT_TRUE(finance.user_id > 0 && clerk2.user_id > 0);
   const bool pg = TestEngine() == db::Engine::kPostgres;
 
-  const std::vector<std::string> unit_keys{"u" + std::to_string(unit->id), "orgs", "categories"};
-  const std::vector<std::string> unit2_keys{"u" + std::to_string(unit2->id)};
+  const std::vector<std::string> unit_keys{"u" + std::to_string(unit.id), "orgs", "categories"};
+  const std::vector<std::string> unit2_keys{"u" + std::to_string(unit2.id)};
   // PostgreSQL: the first call starts the listener; it is up within seconds.
   auto wait_until = [](const std::function<bool()>& done) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -609,7 +620,7 @@ TEST_F(AssetCacheTest, CachedCardsFollowEveryWriteFromEveryProcess) {
   auto import = [&](int64_t org_id, int from, int n) {
     return ImportCards(*command, org_id, "打印机 ", ",教务处,王五,教学楼/1层/101", from, n);
   };
-  const std::string number = import(unit->id, 0, 2);
+  const std::string number = import(unit.id, 0, 2);
   ASSERT_FALSE(number.empty());
 
   auto shown = [&](const auth::Principal& who) {
@@ -660,13 +671,13 @@ TEST_F(AssetCacheTest, CachedCardsFollowEveryWriteFromEveryProcess) {
   // Marked idle, custodian renamed, unit renamed — by the command line.
   ASSERT_TRUE(command->assets->MarkIdle(cli_, number, {"闲置", std::nullopt}).ok());
   EXPECT_TRUE(eventually("打印机 甲/idle/王五/卡片一中")) << shown(finance);
-  auto staff = command->directories->ListStaff(finance, unit->id, {});
+  auto staff = command->directories->ListStaff(finance, unit.id, {});
   ASSERT_TRUE(staff.ok() && staff->size() == 1);
   asset::DirectoryPatch rename_staff;
   rename_staff.name = "王五一";
   ASSERT_TRUE(command->directories->UpdateStaff(cli_, staff->front().id, rename_staff).ok());
   EXPECT_TRUE(eventually("打印机 甲/idle/王五一/卡片一中")) << shown(finance);
-  RenameOrg(*command, unit->id, "卡片第一中学");
+  RenameOrg(*command, unit.id, "卡片第一中学");
   EXPECT_TRUE(eventually("打印机 甲/idle/王五一/卡片第一中学")) << shown(finance);
   EXPECT_TRUE(cached_after_read("打印机 甲/idle")) << cached(finance);
 
@@ -674,7 +685,7 @@ TEST_F(AssetCacheTest, CachedCardsFollowEveryWriteFromEveryProcess) {
   if (pg) {
     const auto before = server->db->Pushed(unit2_keys);
     ASSERT_TRUE(before.has_value());
-    ASSERT_FALSE(import(unit2->id, 0, 1).empty());
+    ASSERT_FALSE(import(unit2.id, 0, 1).empty());
     ASSERT_TRUE(wait_until([&] {
       const auto now = server->db->Pushed(unit2_keys);
       return now && now->token != before->token;
@@ -702,7 +713,7 @@ TEST_F(AssetCacheTest, CachedCardsFollowEveryWriteFromEveryProcess) {
     const auto tokens_before = server->db->Pushed(unit_keys);
     ASSERT_TRUE(tokens_before.has_value());
     static constexpr db::Sql kNotify{"test.notify", "SELECT pg_notify('minsheng_cache', $1)"};
-    const std::string u = "u" + std::to_string(unit->id);
+    const std::string u = "u" + std::to_string(unit.id);
     for (const std::string& bad :
          std::vector<std::string>{"", "garbage", ":5", u + ":", "u1:x", u + ":99999999abc", u + ":0"}) {
       ASSERT_TRUE((*c)->Query(kNotify, {bad}).ok());
