@@ -14,6 +14,8 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libxlsxwriter-dev libminizip-dev libpugixml-dev libqrencode-dev liblz4-dev
+  # PostgreSQL's in-memory text index (src/asset/text_index.cpp)
+  libroaring-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15

@@ -60,6 +60,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   asset_settings.list_cache_bytes = static_cast<size_t>(config.asset.list_cache_mb) << 20;
   asset_settings.card_cache_bytes = static_cast<size_t>(config.asset.card_cache_mb) << 20;
   asset_settings.pg_text_window = config.asset.pg_text_window;
+  asset_settings.text_index_bytes = static_cast<size_t>(config.asset.text_index_mb) << 20;
   asset_settings.import_rebuild_ratio = config.asset.import_rebuild_ratio;
   asset_settings.import_pg_gin_pending_mb = config.asset.import_pg_gin_pending_mb;
   asset_settings.import_pg_maintenance_mb = config.asset.import_pg_maintenance_mb;

@@ -2,11 +2,19 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <limits>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <type_traits>
+
+#include <spdlog/spdlog.h>
 
 #include "asset/directory_store.h"
 #include "asset/store.h"
@@ -1529,6 +1537,12 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
   }
   const int limit = std::clamp(filter.limit, 1, 1000);
 
+  if (text_ && f.text && f.sort == SortKey::kRegistered && !filter.category_prefix && !filter.custodian_id &&
+      !filter.location && !filter.min_value && !filter.max_value && !filter.acquired_from && !filter.acquired_to) {
+    MS_ASSIGN_OR_RETURN(auto indexed, ListFromTextIndex(c, rollups, roots, filter, f, limit));
+    if (indexed) return std::move(*indexed);
+  }
+
   CardPage page;
   page.sort = filter.sort;
   page.descending = filter.descending;
@@ -1687,6 +1701,216 @@ Result<std::vector<Card>> AssetService::ListTextParts(db::Connection& c, const S
   MS_ASSIGN_OR_RETURN(auto rest, AssetStore::List(c, scope, part, want - static_cast<int>(items.size())));
   for (auto& card : rest) items.push_back(std::move(card));
   return items;
+}
+
+// ---- free text from memory (PostgreSQL) -----------------------------------------
+
+struct AssetService::TextSearch {
+  // Card ids index an array of 16-byte slots, so the budget bounds them too.
+  explicit TextSearch(size_t budget_bytes)
+      : budget(budget_bytes), index(std::max<uint64_t>(budget_bytes / 16, 1)) {}
+  const size_t budget;
+  TextIndex index;
+  std::atomic<bool> off{false};
+  // A feed sequence at which every loaded unit was current (none yet: max).
+  std::atomic<uint64_t> verified_sequence{std::numeric_limits<uint64_t>::max()};
+  std::atomic<uint64_t> answers{0};
+  std::mutex pass;  // one RefreshTextIndex at a time
+  bool lower_checked = false;  // GUARDED_BY(pass)
+  size_t logged_cards = 0;     // GUARDED_BY(pass)
+  std::mutex wake_mu;
+  std::condition_variable wake_cv;
+  bool wake = true;   // GUARDED_BY(wake_mu); the first pass runs at once
+  bool stop = false;  // GUARDED_BY(wake_mu)
+  std::thread thread;
+
+  void Wake() {
+    {
+      std::lock_guard lock(wake_mu);
+      wake = true;
+    }
+    wake_cv.notify_one();
+  }
+  void TurnOff(std::string_view why) {
+    off = true;
+    index.Clear();
+    spdlog::warn("free-text index in memory turned off: {}; free text is searched in the database", why);
+  }
+};
+
+namespace {
+
+std::string UnitKey(int64_t unit) { return "u" + std::to_string(unit); }
+
+}  // namespace
+
+AssetService::~AssetService() {
+  if (text_ && text_->thread.joinable()) {
+    {
+      std::lock_guard lock(text_->wake_mu);
+      text_->stop = true;
+    }
+    text_->wake_cv.notify_one();
+    text_->thread.join();
+  }
+}
+
+void AssetService::EnableTextIndex() {
+  if (!text_ && db_.engine() == db::Engine::kPostgres && settings_.text_index_bytes > 0) {
+    text_ = std::make_unique<TextSearch>(settings_.text_index_bytes);
+  }
+}
+
+void AssetService::StartTextIndex() {
+  EnableTextIndex();
+  if (!text_ || text_->thread.joinable()) return;
+  text_->thread = std::thread([this] {
+    TextSearch& ts = *text_;
+    while (true) {
+      {
+        std::unique_lock lock(ts.wake_mu);
+        ts.wake_cv.wait_for(lock, std::chrono::seconds(1), [&] { return ts.wake || ts.stop; });
+        if (ts.stop) return;
+        ts.wake = false;
+      }
+      if (ts.off) continue;
+      if (auto r = RefreshTextIndex(); !r.ok()) {
+        spdlog::warn("refreshing the free-text index failed: {} {}", r.error().en, r.error().log_detail);
+      }
+    }
+  });
+}
+
+uint64_t AssetService::TextIndexAnswers() const { return text_ ? text_->answers.load() : 0; }
+
+Result<bool> AssetService::RefreshTextIndex() {
+  if (!text_) return false;
+  TextSearch& ts = *text_;
+  std::lock_guard pass(ts.pass);
+  if (ts.off) return false;
+  const auto feed = db_.Pushed({});
+  if (!feed) return false;  // nothing pushed yet: no token to label a unit with
+  // Nothing pushed since every unit was last found current: still current
+  // (a unit's first card bumps its generation too).
+  if (feed->sequence == ts.verified_sequence.load()) return true;
+  const auto started = std::chrono::steady_clock::now();
+  MS_ASSIGN_OR_RETURN(auto conn, db_.Read());
+  if (!ts.lower_checked) {
+    // The index folds a term's ASCII letters itself and leaves every other
+    // letter with case to the database (TextIndex::FoldTerm).
+    MS_ASSIGN_OR_RETURN(const std::string lower, AssetStore::Lower(*conn, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"));
+    if (lower != "abcdefghijklmnopqrstuvwxyz") {
+      ts.TurnOff("the database's lower() does not fold ASCII letters as ASCII");
+      return false;
+    }
+    ts.lower_checked = true;
+  }
+  MS_ASSIGN_OR_RETURN(const auto units, AssetStore::OwnersUnder(*conn, "/"));
+  bool current = true;
+  bool loaded = false;
+  for (const int64_t unit : units) {
+    const std::string key = UnitKey(unit);
+    const auto before = db_.Pushed(std::span(&key, 1));
+    if (!before) return false;
+    if (ts.index.Token(unit) == before->token) continue;
+    MS_ASSIGN_OR_RETURN(auto cards, AssetStore::UnitTexts(*conn, unit));
+    // Kept only when nothing was pushed for the unit while it was read, so
+    // its token is never newer than its cards.
+    const auto after = db_.Pushed(std::span(&key, 1));
+    if (!after || after->token != before->token) {
+      current = false;
+      continue;
+    }
+    if (!ts.index.Load(unit, before->token, std::move(cards))) {
+      ts.TurnOff("a card id is beyond what asset.text_index_mb allows");
+      return false;
+    }
+    loaded = true;
+  }
+  for (const int64_t unit : ts.index.Units()) {
+    if (!std::binary_search(units.begin(), units.end(), unit)) ts.index.Forget(unit);
+  }
+  if (loaded) {
+    ts.index.Compact();
+    const size_t bytes = ts.index.Bytes();
+    if (bytes > ts.budget) {
+      ts.TurnOff(fmt::format("it needs {} MiB, more than asset.text_index_mb", bytes >> 20));
+      return false;
+    }
+    const size_t cards = ts.index.Cards();
+    if (ts.logged_cards == 0 || cards > ts.logged_cards * 2 || cards * 2 < ts.logged_cards) {
+      ts.logged_cards = std::max<size_t>(cards, 1);
+      spdlog::info("free-text index in memory: {} cards of {} units, {} MiB, loaded in {} ms", cards, units.size(),
+                   bytes >> 20,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                       .count());
+    }
+  }
+  const auto end = db_.Pushed({});
+  if (current && end && end->sequence == feed->sequence) ts.verified_sequence = feed->sequence;
+  return current;
+}
+
+Result<std::optional<CardPage>> AssetService::ListFromTextIndex(db::Connection& c, RollupReader& rollups,
+                                                                const std::vector<auth::ScopeRoot>& roots,
+                                                                const CardFilter& filter, const StoreFilter& f,
+                                                                int limit) {
+  TextSearch& ts = *text_;
+  if (ts.off) return std::optional<CardPage>();
+  const auto term = TextIndex::FoldTerm(*f.text);
+  if (!term) return std::optional<CardPage>();
+  const auto feed = db_.Pushed({});  // before the index is asked and the cards read
+  if (!feed) return std::optional<CardPage>();
+  std::vector<int64_t> units;
+  for (const auto& root : roots) {
+    if (root.exact) {
+      units.push_back(LastId(root.path));
+    } else {
+      MS_ASSIGN_OR_RETURN(const auto owners, OwnersUnder(rollups, root.path));
+      units.insert(units.end(), owners.begin(), owners.end());
+    }
+  }
+  // Every unit of the scope loaded, and current: at the sequence the last
+  // pass found everything current, or by its own pushed token.
+  const bool verified = feed->sequence == ts.verified_sequence.load();
+  for (const int64_t unit : units) {
+    const auto held = ts.index.Token(unit);
+    if (held && verified) continue;
+    const std::string key = UnitKey(unit);
+    const auto now = db_.Pushed(std::span(&key, 1));
+    if (!held || !now || *held != now->token) {
+      ts.Wake();
+      return std::optional<CardPage>();
+    }
+  }
+  TextIndex::Query q;
+  q.term = *term;
+  q.units = units;
+  if (filter.state) q.state = static_cast<uint8_t>(*filter.state);
+  if (f.after) q.from = f.descending ? f.after->int_value - 1 : f.after->int_value + 1;
+  q.descending = f.descending;
+  q.want = static_cast<size_t>(limit) + 1;
+  q.count_cap = kOrderedTextHits;
+  const auto answer = ts.index.Find(q);
+  if (!answer) return std::optional<CardPage>();  // a reload holds it
+  MS_ASSIGN_OR_RETURN(auto cards, AssetStore::GetByIds(c, answer->ids));
+  // Nothing pushed meanwhile: the cards are those the index matched.
+  const auto after = db_.Pushed({});
+  if (!after || after->sequence != feed->sequence || cards.size() != answer->ids.size()) {
+    return std::optional<CardPage>();
+  }
+  CardPage page;
+  page.sort = filter.sort;
+  page.descending = filter.descending;
+  page.items = std::move(cards);
+  if (page.items.size() > static_cast<size_t>(limit)) {
+    page.items.resize(static_cast<size_t>(limit));
+    page.next_cursor = EncodeCursor(filter.sort, filter.descending, page.items.back());
+  }
+  page.total = std::min(answer->count, kOrderedTextHits);
+  page.total_capped = answer->count > kOrderedTextHits;
+  ++ts.answers;
+  return std::optional<CardPage>(std::move(page));
 }
 
 Result<Stats> AssetService::Statistics(const auth::Principal& who, const StatsQuery& query) {

@@ -34,6 +34,7 @@
 #include "asset/category.h"
 #include "asset/lifecycle.h"
 #include "asset/model.h"
+#include "auth/access.h"
 #include "auth/model.h"
 #include "core/compress.h"
 #include "core/generation_cache.h"
@@ -57,6 +58,9 @@ struct AssetSettings {
   // subtree — the cards from a page's start read off the primary key before
   // the trigram index is asked for the rest (AssetService::ListTextParts).
   int64_t pg_text_window = 4096;
+  // asset.text_index_mb: PostgreSQL, the memory the in-memory text index
+  // may take (TextIndex; AssetService::StartTextIndex); 0 = none.
+  size_t text_index_bytes = 0;
   // Imports (Config::asset import_*; exchange/asset_import.h reads them here).
   double import_rebuild_ratio = 1.0;
   int import_pg_gin_pending_mb = 64;
@@ -112,6 +116,40 @@ struct BatchResult {
 class AssetService {
  public:
   AssetService(db::Database& db, CategoryService& categories, org::OrgService& orgs, AssetSettings settings);
+  ~AssetService();
+  AssetService(const AssetService&) = delete;
+  AssetService& operator=(const AssetService&) = delete;
+
+  // ---- free text from memory (PostgreSQL) ----------------------------------
+  //
+  // pg_trgm's GIN index hands out every hit unordered and rechecks each card,
+  // so a page of free text newest first costs tens of milliseconds. With
+  // asset.text_index_mb > 0 the searched text of every card is kept in a
+  // TextIndex, unit by unit, each unit labelled with the token of its pushed
+  // generation (db::Database::Pushed, migrations 0009/0011) when it was read.
+  // A page of free text in registration order, filtered by nothing but scope
+  // and state, is answered from it when every unit of the scope is current
+  // and nothing is pushed while the page's cards are read; otherwise (a unit
+  // stale or not loaded yet, the feed down, a term whose case the database
+  // might fold its own way) the SQL path answers, and the index is told to
+  // catch up. Answers are the SQL path's, item for item and total for total.
+  //
+  // StartTextIndex: a thread of its own loads every unit and reloads the
+  // ones whose generation moved (woken by a stale page, else every second).
+  // The server calls it before it serves; a no-op on SQLite or with no
+  // memory allowed. EnableTextIndex only makes the index (no thread): pages
+  // use it once RefreshTextIndex has loaded it. Neither is thread-safe
+  // against pages being read.
+  void StartTextIndex();
+  void EnableTextIndex();
+  // One pass of that thread on the caller's (tests need no thread): true
+  // when every unit that owns cards was current at its end. The index turns
+  // itself off, for good, when it would outgrow its memory, when a card id
+  // does not fit it, or when the database's lower() does not fold ASCII as
+  // ASCII (a Turkish collation, say).
+  Result<bool> RefreshTextIndex();
+  // Pages the index answered since start (tests, logs).
+  uint64_t TextIndexAnswers() const;
 
   // ---- validation (pure: reads only the input and the context) -----------
 
@@ -251,6 +289,10 @@ class AssetService {
     Result<int64_t> Generation();
   };
   Result<std::vector<int64_t>> OwnersUnder(RollupReader& r, const std::string& path);
+  // A page of free text from the TextIndex, nullopt when it cannot answer.
+  Result<std::optional<CardPage>> ListFromTextIndex(db::Connection& c, RollupReader& rollups,
+                                                    const std::vector<auth::ScopeRoot>& roots,
+                                                    const CardFilter& filter, const StoreFilter& f, int limit);
   // A page of registration-ordered free text over a subtree on PostgreSQL
   // (StoreFilter::TextPart): up to `want` cards; *dense tells whether they
   // came thick enough off the primary key for a count to walk it too.
@@ -272,6 +314,9 @@ class AssetService {
   std::unique_ptr<GenerationCache<Compressed>> page_cache_;
   // Cards by number (asset.card_cache_mb), used while db_.Pushed answers.
   std::unique_ptr<GenerationCache<CachedCard>> card_cache_;
+  // The in-memory text index, its thread and what it knows (StartTextIndex).
+  struct TextSearch;
+  std::unique_ptr<TextSearch> text_;
 };
 
 // The JSON form of a card for the API and the audit log (without the

@@ -99,6 +99,11 @@ inline constexpr db::Sql kReactivate[3] = {
 inline constexpr const char* kCardSelect = MS_CARD_SELECT;
 inline constexpr db::Sql kCardByNumber{"asset.card.by_number", MS_CARD_SELECT "WHERE a.number = $1"};
 inline constexpr db::Sql kCardById{"asset.card.by_id", MS_CARD_SELECT "WHERE a.id = $1"};
+// Cards by id, $1 a JSON array of ids (any order).
+inline constexpr db::Sql kCardsByIds{
+    "asset.card.by_ids", MS_CARD_SELECT "WHERE a.id IN (SELECT value FROM json_each($1))",
+    MS_CARD_SELECT
+    "WHERE a.id = ANY(ARRAY(SELECT CAST(t.v AS BIGINT) FROM json_array_elements_text(CAST($1 AS JSON)) AS t(v)))"};
 #undef MS_CARD_SELECT
 
 // The 32 values of one new card, in this order: org_id, number, name,
@@ -362,7 +367,17 @@ inline constexpr const char* kTextPg = " AND (" MS_PG_SEARCHED ") ILIKE $T ESCAP
 // for common trigrams, as in number fragments, the index scan alone can cost
 // more than the walk (~60 ms).
 inline constexpr const char* kTextPgUnindexed = " AND (" MS_PG_SEARCHED " || '') ILIKE $T ESCAPE '!'";
+// A unit's cards with the searched text as lower() folds it — what ILIKE
+// compares — for the in-memory text index (TextIndex; PostgreSQL's text,
+// SQLite's the same columns joined by char(31)).
+inline constexpr db::Sql kUnitTexts{
+    "asset.text.unit",
+    "SELECT a.id, a.state, lower(a.name || char(31) || a.number || char(31) || COALESCE(a.model, '') || char(31) "
+    "|| COALESCE(a.serial_no, '') || char(31) || COALESCE(a.brand, '')) FROM assets a WHERE a.org_id = $1",
+    "SELECT a.id, a.state, lower(" MS_PG_SEARCHED ") FROM assets a WHERE a.org_id = $1"};
 #undef MS_PG_SEARCHED
+// The database's lower() of a text.
+inline constexpr db::Sql kLower{"asset.text.lower", "SELECT lower(CAST($1 AS TEXT))"};
 // Sort columns by SortKey (number, name, acquired_on, original_value, registered). Names
 // sort by code point on both engines (PostgreSQL: COLLATE "C", matching
 // assets_org_name there), so pages merged across units agree with the

@@ -562,6 +562,42 @@ Result<Card> AssetStore::GetById(db::Connection& c, int64_t id, std::string* org
   return OneCard(c.Query(sql::kCardById, {id}), org_path);
 }
 
+Result<std::vector<Card>> AssetStore::GetByIds(db::Connection& c, std::span<const int64_t> ids) {
+  std::vector<Card> out;
+  if (ids.empty()) return out;
+  std::string list = "[";
+  for (const int64_t id : ids) {
+    if (list.size() > 1) list += ',';
+    list += std::to_string(id);
+  }
+  list += ']';
+  MS_ASSIGN_OR_RETURN(const auto rows, c.Query(sql::kCardsByIds, {list}));
+  std::unordered_map<int64_t, size_t> at;
+  at.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) at.emplace(rows[i].Int(0), i);
+  out.reserve(rows.size());
+  for (const int64_t id : ids) {
+    if (const auto it = at.find(id); it != at.end()) out.push_back(CardFromRow(rows[it->second], nullptr));
+  }
+  return out;
+}
+
+Result<std::vector<TextIndex::Card>> AssetStore::UnitTexts(db::Connection& c, int64_t unit_id) {
+  std::vector<TextIndex::Card> out;
+  MS_TRY(c.ForEach(sql::kUnitTexts, std::initializer_list<db::Param>{unit_id}, [&](const db::Row& r) {
+    const auto state = ParseState(r.Text(1));
+    out.push_back({r.Int(0), static_cast<uint8_t>(state ? *state : State::kInUse), r.Text(2)});
+    return true;
+  }));
+  return out;
+}
+
+Result<std::string> AssetStore::Lower(db::Connection& c, std::string_view text) {
+  MS_ASSIGN_OR_RETURN(const auto rows, c.Query(sql::kLower, {text}));
+  if (rows.empty()) return std::string();
+  return rows[0].Text(0);
+}
+
 Result<int64_t> AssetStore::Insert(db::Connection& c, const Card& card) {
   std::vector<db::Param> p;
   p.reserve(sql::kInsertColumns);

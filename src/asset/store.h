@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "asset/model.h"
+#include "asset/text_index.h"
 #include "core/result.h"
 #include "db/database.h"
 
@@ -91,6 +92,12 @@ class AssetStore {
   // back in *org_path when asked for (scope checks).
   static Result<Card> GetByNumber(db::Connection& c, std::string_view number, std::string* org_path = nullptr);
   static Result<Card> GetById(db::Connection& c, int64_t id, std::string* org_path = nullptr);
+  // The cards of these ids that exist, in the order of `ids`.
+  static Result<std::vector<Card>> GetByIds(db::Connection& c, std::span<const int64_t> ids);
+  // One unit's cards with their searched text as the database's lower()
+  // folds it (TextIndex::Card), and that lower() of any text.
+  static Result<std::vector<TextIndex::Card>> UnitTexts(db::Connection& c, int64_t unit_id);
+  static Result<std::string> Lower(db::Connection& c, std::string_view text);
 
   // Inserts one card (number already set); returns its id.
   static Result<int64_t> Insert(db::Connection& c, const Card& card);

@@ -27,6 +27,7 @@ int Serve(const Config& config) {
     PrintError(app.error());
     return 1;
   }
+  (*app)->assets->StartTextIndex();  // PostgreSQL: free text from memory (asset.text_index_mb)
   http::Router router;
   (*app)->RegisterRoutes(router);
   http::ServerOptions options;

@@ -200,6 +200,7 @@ const std::vector<Key>& Keys() {
       SectionIntKey("asset.list_cache_mb", &Config::asset, &AssetConfig::list_cache_mb, 0, 1024),
       SectionIntKey("asset.card_cache_mb", &Config::asset, &AssetConfig::card_cache_mb, 0, 1024),
       SectionIntKey("asset.pg_text_window", &Config::asset, &AssetConfig::pg_text_window, 0, 100'000'000),
+      SectionIntKey("asset.text_index_mb", &Config::asset, &AssetConfig::text_index_mb, 0, 65536),
       SectionNumberKey("asset.import_rebuild_ratio", &Config::asset, &AssetConfig::import_rebuild_ratio, 0, 1e6),
       SectionIntKey("asset.import_pg_gin_pending_mb", &Config::asset, &AssetConfig::import_pg_gin_pending_mb, 1,
                     2047),

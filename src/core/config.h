@@ -56,6 +56,14 @@ struct AssetConfig {
   // cards were all registered long ago is then found in ~0.1 s instead of a
   // walk over the whole register; 0 leaves the plan to the planner.
   int pg_text_window = 4096;
+  // PostgreSQL: memory for the searched text of every card (name, number,
+  // model, serial number, brand) and its trigrams, kept by the server so a
+  // page of free text newest first is found without the trigram index
+  // (~150 MiB for 1,000,000 cards; AssetService::StartTextIndex). When the
+  // register would need more, or its card ids run past budget / 16, the
+  // index turns itself off and free text is searched in the database; 0
+  // turns it off.
+  int text_index_mb = 512;
   // Imports (docs/import-assets.md, "Large imports"): on SQLite the secondary
   // indexes of `assets` are dropped inside the import transaction and built
   // again before the commit when the file has at least this many rows per

@@ -3,12 +3,18 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace minsheng {
 
 bool IsValidUtf8(std::string_view s);
+// The code point of well-formed UTF-8 at *i, advancing *i past it; nullopt
+// (*i unchanged) when none starts there — a stray byte, a cut sequence, an
+// overlong form, a surrogate, past U+10FFFF.
+std::optional<uint32_t> DecodeUtf8(std::string_view s, size_t* i);
 // Number of code points; assumes valid UTF-8.
 size_t CodePointCount(std::string_view s);
 // True when s has C0/C1 control characters other than (when allowed) \t \n \r.

@@ -761,4 +761,47 @@ TEST_F(AssetCacheTest, CachedCardsFollowEveryWriteFromEveryProcess) {
 }
 
 }  // namespace
+
+// Free text from the server's in-memory index (PostgreSQL, TextIndex)
+// follows another process's imports: the server's pages show them as soon as
+// the push has arrived and the index has read the unit again (until then
+// the database answers a stale unit's pages). SQLite keeps no such index.
+TEST_F(AssetCacheTest, TheTextIndexFollowsAnotherProcesssImports) {
+  auto [server, command, county_org, unit, unit2] = OpenTwoWithTwoUnits("TEXT", "文本");
+  ASSERT_TRUE(server && command && county_org.id > 0 && unit.id > 0 && unit2.id > 0);
+  const auth::Principal finance = LoggedIn(*server, "text_finance", county_org.id, auth::Role::kFinanceOfficer);
+  ASSERT_TRUE(finance.user_id > 0);
+  const bool pg = TestEngine() == db::Engine::kPostgres;
+  server->assets->EnableTextIndex();
+  const auto eventually = [](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return done();
+  };
+  // One pass of the server's index thread, then a page.
+  const auto found = [&](const char* q) {
+    auto refreshed = server->assets->RefreshTextIndex();
+    EXPECT_TRUE(refreshed.ok());
+    asset::CardFilter f;
+    f.q = q;
+    f.sort = asset::SortKey::kRegistered;
+    f.descending = true;
+    auto page = server->assets->List(finance, f);
+    if (!page.ok()) return "error " + page.error().en;
+    std::string out = std::to_string(page->total);
+    for (const auto& c : page->items) out += ";" + c.name;
+    return out;
+  };
+  ASSERT_FALSE(ImportCards(*command, unit.id, "显微镜 ", ",教务处,陈一,实验楼/2层/201", 0, 2).empty());
+  EXPECT_TRUE(eventually([&] { return found("显微镜") == "2;显微镜 1;显微镜 0"; })) << found("显微镜");
+  ASSERT_FALSE(ImportCards(*command, unit2.id, "显微镜 ", ",教务处,陈二,实验楼/3层/301", 2, 2).empty());
+  EXPECT_TRUE(eventually([&] { return found("显微镜") == "4;显微镜 3;显微镜 2;显微镜 1;显微镜 0"; }))
+      << found("显微镜");
+  const uint64_t answered = server->assets->TextIndexAnswers();
+  EXPECT_EQ(found("微镜 3"), "1;显微镜 3");
+  EXPECT_EQ(server->assets->TextIndexAnswers(), pg ? answered + 1 : 0u);
+}
+
 }  // namespace minsheng::testing

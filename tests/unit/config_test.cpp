@@ -83,17 +83,20 @@ TEST(ConfigTest, AssetCacheAndImportKeys) {
   EXPECT_EQ(defaults.asset.stats_cache_mb, 16);
   EXPECT_EQ(defaults.asset.card_cache_mb, 64);
   EXPECT_EQ(defaults.asset.pg_text_window, 4096);
+  EXPECT_EQ(defaults.asset.text_index_mb, 512);
   EXPECT_DOUBLE_EQ(defaults.asset.import_rebuild_ratio, 1.0);
   Config c;
   ASSERT_TRUE(ApplyEnvironment(c, {{"MINSHENG_ASSET_LIST_CACHE_MB", "0"},
                                    {"MINSHENG_ASSET_CARD_CACHE_MB", "64"},
                                    {"MINSHENG_ASSET_PG_TEXT_WINDOW", "0"},
+                                   {"MINSHENG_ASSET_TEXT_INDEX_MB", "0"},
                                    {"MINSHENG_ASSET_IMPORT_REBUILD_RATIO", "0.5"},
                                    {"MINSHENG_ASSET_IMPORT_PG_GIN_PENDING_MB", "32"}})
                   .ok());
   EXPECT_EQ(c.asset.list_cache_mb, 0);  // off
   EXPECT_EQ(c.asset.card_cache_mb, 64);
   EXPECT_EQ(c.asset.pg_text_window, 0);  // the planner's plan
+  EXPECT_EQ(c.asset.text_index_mb, 0);   // free text searched in the database
   EXPECT_DOUBLE_EQ(c.asset.import_rebuild_ratio, 0.5);
   EXPECT_EQ(c.asset.import_pg_gin_pending_mb, 32);
   for (const auto& [key, value, name] :
@@ -101,6 +104,8 @@ TEST(ConfigTest, AssetCacheAndImportKeys) {
         std::tuple{"MINSHENG_ASSET_LIST_CACHE_MB", "2048", "asset.list_cache_mb"},
         std::tuple{"MINSHENG_ASSET_CARD_CACHE_MB", "-1", "asset.card_cache_mb"},
         std::tuple{"MINSHENG_ASSET_PG_TEXT_WINDOW", "-1", "asset.pg_text_window"},
+        std::tuple{"MINSHENG_ASSET_TEXT_INDEX_MB", "-1", "asset.text_index_mb"},
+        std::tuple{"MINSHENG_ASSET_TEXT_INDEX_MB", "70000", "asset.text_index_mb"},
         std::tuple{"MINSHENG_ASSET_IMPORT_REBUILD_RATIO", "-0.5", "asset.import_rebuild_ratio"},
         std::tuple{"MINSHENG_ASSET_IMPORT_PG_GIN_PENDING_MB", "0", "asset.import_pg_gin_pending_mb"}}) {
     Config d;
