@@ -6,7 +6,10 @@
 # Where bench/asset_bench.sh measures a server under 64 connections, this
 # shows which words cost what.
 #
-# Usage: bench/search_words.sh --db URL --bin PATH [--bin PATH …] [--runs 3]
+# --settle S waits S seconds after the servers are up (PostgreSQL: the
+# in-memory text index loads on a thread of its own, ~10 s at 1M cards).
+#
+# Usage: bench/search_words.sh --db URL --bin PATH [--bin PATH …] [--runs 3] [--settle 0]
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
@@ -14,17 +17,19 @@ cd "$(dirname "$0")/.."
 db=""
 bins=()
 runs=3
+settle=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db=$2; shift ;;
     --bin) bins+=("$2"); shift ;;
     --runs) runs=$2; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --settle) settle=$2; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "search_words: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
-[ -n "$db" ] && [ ${#bins[@]} -gt 0 ] || { sed -n '2,9p' "$0"; exit 2; }
+[ -n "$db" ] && [ ${#bins[@]} -gt 0 ] || { sed -n '2,12p' "$0"; exit 2; }
 
 tmp=$(mktemp -d /tmp/minsheng-search-words.XXXXXX)
 pids=()
@@ -46,6 +51,7 @@ for i in "${!bins[@]}"; do
     -d '{"username":"finance","password":"Minsheng@2026"}' "http://127.0.0.1:$port/api/v1/auth/login"
   ports+=("$port")
 done
+sleep "$settle"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 header="| term |"

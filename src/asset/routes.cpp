@@ -254,11 +254,12 @@ Result<CardFilter> ReadCardFilter(const http::Request& req, const AssetService& 
       f.sort = *k;
     }
   }
-  // Indexed free text (3+ characters; on SQLite 1–2 as well) without a
-  // chosen sort: the newest registered matches first, the order the
-  // full-text index reads cheapest (a page costs about its own hits however
-  // common the text). Shorter text on PostgreSQL is a scan in any order and
-  // keeps the number order.
+  // Indexed free text (3+ characters; 1–2 as well on SQLite, and on
+  // PostgreSQL with the in-memory text index) without a chosen sort: the
+  // newest registered matches first, the order the index reads cheapest (a
+  // page costs about its own hits however common the text). Shorter text on
+  // PostgreSQL without that index is a scan in any order and keeps the
+  // number order.
   const auto order = q.Text("order", 10);
   if (!sort && f.q && assets.TextIndexed(*f.q)) {
     f.sort = SortKey::kRegistered;

@@ -1495,7 +1495,7 @@ Result<std::shared_ptr<const std::string>> AssetService::TryListUnitBody(const a
 }
 
 bool AssetService::TextIndexed(std::string_view q) const {
-  return CodePointCount(q) >= 3 || db_.engine() == db::Engine::kSqlite;
+  return CodePointCount(q) >= 3 || db_.engine() == db::Engine::kSqlite || text_ != nullptr;
 }
 
 Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& who, const CardFilter& filter,
@@ -1537,7 +1537,7 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
   }
   const int limit = std::clamp(filter.limit, 1, 1000);
 
-  if (text_ && f.text && f.sort == SortKey::kRegistered && !filter.category_prefix && !filter.custodian_id &&
+  if (text_ && filter.q && f.sort == SortKey::kRegistered && !filter.category_prefix && !filter.custodian_id &&
       !filter.location && !filter.min_value && !filter.max_value && !filter.acquired_from && !filter.acquired_to) {
     MS_ASSIGN_OR_RETURN(auto indexed, ListFromTextIndex(c, rollups, roots, filter, f, limit));
     if (indexed) return std::move(*indexed);
@@ -1857,7 +1857,7 @@ Result<std::optional<CardPage>> AssetService::ListFromTextIndex(db::Connection& 
                                                                 int limit) {
   TextSearch& ts = *text_;
   if (ts.off) return std::optional<CardPage>();
-  const auto term = TextIndex::FoldTerm(*f.text);
+  const auto term = TextIndex::FoldTerm(*filter.q);
   if (!term) return std::optional<CardPage>();
   const auto feed = db_.Pushed({});  // before the index is asked and the cards read
   if (!feed) return std::optional<CardPage>();

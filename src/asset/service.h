@@ -127,8 +127,8 @@ class AssetService {
   // asset.text_index_mb > 0 the searched text of every card is kept in a
   // TextIndex, unit by unit, each unit labelled with the token of its pushed
   // generation (db::Database::Pushed, migrations 0009/0011) when it was read.
-  // A page of free text in registration order, filtered by nothing but scope
-  // and state, is answered from it when every unit of the scope is current
+  // A page of free text (any length) in registration order, filtered by
+  // nothing but scope and state, is answered from it when every unit of the scope is current
   // and nothing is pushed while the page's cards are read; otherwise (a unit
   // stale or not loaded yet, the feed down, a term whose case the database
   // might fold its own way) the SQL path answers, and the index is told to
@@ -236,8 +236,9 @@ class AssetService {
   Result<std::shared_ptr<const std::string>> TryListUnitBody(const auth::Principal& who, const CardFilter& filter,
                                                              const PageRender& render);
   // Whether free text q is searched through a full-text index: 3+ characters
-  // on both engines, 1–2 on SQLite too (assets_short). A list of such text
-  // without a chosen sort shows the newest matches first (ReadCardFilter).
+  // on both engines, 1–2 on SQLite too (assets_short) and on PostgreSQL with
+  // the text index (StartTextIndex). A list of such text without a chosen
+  // sort shows the newest matches first (ReadCardFilter).
   bool TextIndexed(std::string_view q) const;
   Result<Stats> Statistics(const auth::Principal& who, const StatsQuery& query);
   // Statistics rendered by `render` (the API's JSON), reused from a cache of

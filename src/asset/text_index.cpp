@@ -19,21 +19,36 @@ struct FreeBitmap {
 };
 using Bitmap = std::unique_ptr<roaring_bitmap_t, FreeBitmap>;
 
+constexpr int kBits = 21;  // a code point
+constexpr uint64_t kCodeMask = (uint64_t{1} << kBits) - 1;
+// Past Unicode, so no term holds them: the end of a card's text, and a byte
+// that is not UTF-8 (which the database's text never has).
+constexpr uint32_t kEnd = 0x110000;
+constexpr uint32_t kStrayByte = 0x110001;  // + the byte
+
 // The distinct trigrams of code points of `text`, each packed in 63 bits.
-void Grams(std::string_view text, std::vector<uint64_t>* out) {
+// A card's text counts as ending in two kEnd (`ended`), so that each of
+// its code points and pairs of them starts a trigram: the trigrams that
+// start with a term of one or two code points are then exactly the cards
+// that hold it.
+void Grams(std::string_view text, bool ended, std::vector<uint64_t>* out) {
   out->clear();
   uint64_t window = 0;
   size_t seen = 0;
-  for (size_t i = 0; i < text.size();) {
-    // (The database's text is UTF-8; a stray byte would count alone.)
-    uint32_t cp = 0;
-    if (const auto decoded = DecodeUtf8(text, &i)) {
-      cp = *decoded;
-    } else {
-      cp = static_cast<unsigned char>(text[i++]);
-    }
-    window = ((window << 21) | cp) & ((uint64_t{1} << 63) - 1);
+  const auto push = [&](uint32_t cp) {
+    window = ((window << kBits) | cp) & ((uint64_t{1} << (3 * kBits)) - 1);
     if (++seen >= 3) out->push_back(window);
+  };
+  for (size_t i = 0; i < text.size();) {
+    if (const auto decoded = DecodeUtf8(text, &i)) {
+      push(*decoded);
+    } else {
+      push(kStrayByte + static_cast<unsigned char>(text[i++]));
+    }
+  }
+  if (ended && seen > 0) {
+    push(kEnd);
+    push(kEnd);
   }
   std::sort(out->begin(), out->end());
   out->erase(std::unique(out->begin(), out->end()), out->end());
@@ -81,7 +96,9 @@ std::optional<std::string> TextIndex::FoldTerm(std::string_view term) {
     const auto decoded = DecodeUtf8(term, &i);
     if (!decoded) return std::nullopt;
     const uint32_t cp = *decoded;
-    if (cp < 0x80) {
+    if (cp < 0x20 || cp == 0x7F) {
+      return std::nullopt;  // (control characters: the separator U+001F among them)
+    } else if (cp < 0x80) {
       out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp));
     } else if (Caseless(cp)) {
       out.append(term.substr(start, i - start));
@@ -117,10 +134,13 @@ void TextIndex::AddCard(uint32_t id, uint32_t unit, uint8_t state, std::string_v
   ++cards_;
   roaring_bitmap_add(units_[unit].cards, id);
   thread_local std::vector<uint64_t> grams;
-  Grams(text, &grams);
+  Grams(text, true, &grams);
   for (const uint64_t g : grams) {
     auto [it, added] = grams_.try_emplace(g, nullptr);
-    if (added) it->second = roaring_bitmap_create();
+    if (added) {
+      it->second = roaring_bitmap_create();
+      gram_order_.insert(g);
+    }
     roaring_bitmap_add(it->second, id);
   }
 }
@@ -129,7 +149,7 @@ void TextIndex::RemoveCard(uint32_t id) {
   Slot& s = slots_[id];
   if (!s.used) return;
   thread_local std::vector<uint64_t> grams;
-  Grams(TextOf(s), &grams);
+  Grams(TextOf(s), true, &grams);
   for (const uint64_t g : grams) {
     const auto it = grams_.find(g);
     if (it == grams_.end()) continue;
@@ -137,6 +157,7 @@ void TextIndex::RemoveCard(uint32_t id) {
     if (roaring_bitmap_is_empty(it->second)) {
       roaring_bitmap_free(it->second);
       grams_.erase(it);
+      gram_order_.erase(g);
     }
   }
   roaring_bitmap_remove(units_[s.unit].cards, id);
@@ -199,6 +220,7 @@ void TextIndex::Clear() {
   std::unique_lock lock(mu_);
   for (auto& [g, b] : grams_) roaring_bitmap_free(b);
   grams_.clear();
+  gram_order_.clear();
   for (Unit& u : units_) roaring_bitmap_free(u.cards);
   units_.clear();
   unit_index_.clear();
@@ -240,6 +262,7 @@ size_t TextIndex::Bytes() const {
   // bucket array; the bitmap's header.
   n += grams_.size() * (sizeof(uint64_t) + 3 * sizeof(void*) + sizeof(roaring_bitmap_t)) +
        grams_.bucket_count() * sizeof(void*);
+  n += gram_order_.size() * (sizeof(uint64_t) + 4 * sizeof(void*));  // a tree node
   for (const auto& [g, b] : grams_) n += roaring_bitmap_size_in_bytes(b);
   for (const Unit& u : units_) n += roaring_bitmap_size_in_bytes(u.cards);
   return n;
@@ -273,20 +296,42 @@ std::optional<TextIndex::Answer> TextIndex::Find(const Query& q) const {
   std::shared_lock lock(mu_, std::try_to_lock);
   if (!lock.owns_lock()) return std::nullopt;
   Answer answer;
+  if (q.term.empty()) return answer;
+  // Candidates: the cards holding every trigram of the term; for a term of
+  // one or two code points, those holding a trigram that starts with it.
   std::vector<uint64_t> keys;
-  Grams(q.term, &keys);
-  if (keys.empty()) return answer;
   std::vector<const roaring_bitmap_t*> lists;
-  for (const uint64_t k : keys) {
-    const auto it = grams_.find(k);
-    if (it == grams_.end()) return answer;  // a trigram no card holds
-    lists.push_back(it->second);
+  Grams(q.term, false, &keys);
+  Bitmap candidates;
+  if (keys.empty()) {
+    uint64_t low = 0;
+    int n = 0;
+    for (size_t i = 0; i < q.term.size(); ++n) {
+      const auto cp = DecodeUtf8(q.term, &i);
+      if (!cp) return answer;
+      low = (low << kBits) | *cp;
+    }
+    low <<= kBits * (3 - n);
+    const uint64_t high = low | ((uint64_t{1} << (kBits * (3 - n))) - 1);
+    for (auto it = gram_order_.lower_bound(low); it != gram_order_.end() && *it <= high; ++it) {
+      lists.push_back(grams_.at(*it));
+    }
+    if (lists.empty()) return answer;
+    candidates.reset(roaring_bitmap_or_many(lists.size(), lists.data()));
+  } else {
+    for (const uint64_t k : keys) {
+      const auto it = grams_.find(k);
+      if (it == grams_.end()) return answer;  // a trigram no card holds
+      lists.push_back(it->second);
+    }
+    std::sort(lists.begin(), lists.end(), [](const roaring_bitmap_t* a, const roaring_bitmap_t* b) {
+      return roaring_bitmap_get_cardinality(a) < roaring_bitmap_get_cardinality(b);
+    });
+    candidates.reset(lists.size() == 1 ? roaring_bitmap_copy(lists[0]) : roaring_bitmap_and(lists[0], lists[1]));
+    for (size_t i = 2; i < lists.size(); ++i) roaring_bitmap_and_inplace(candidates.get(), lists[i]);
   }
-  std::sort(lists.begin(), lists.end(), [](const roaring_bitmap_t* a, const roaring_bitmap_t* b) {
-    return roaring_bitmap_get_cardinality(a) < roaring_bitmap_get_cardinality(b);
-  });
-  Bitmap candidates(lists.size() == 1 ? roaring_bitmap_copy(lists[0]) : roaring_bitmap_and(lists[0], lists[1]));
-  for (size_t i = 2; i < lists.size(); ++i) roaring_bitmap_and_inplace(candidates.get(), lists[i]);
+  // Every candidate holds the term when it is one trigram or shorter.
+  const bool exact = keys.size() <= 1 && CodePointCount(q.term) <= 3;
 
   // The scope: every loaded unit (no test), or its cards intersected when
   // they are fewer than the candidates, else a test per candidate.
@@ -313,31 +358,33 @@ std::optional<TextIndex::Answer> TextIndex::Find(const Query& q) const {
   };
 
   if (q.count_cap > 0) {
-    // A term of one trigram is that trigram: every candidate in scope matches.
-    if (keys.size() == 1 && !test_unit && !q.state && CodePointCount(q.term) == 3) {
+    if (exact && !test_unit && !q.state) {
       answer.count = static_cast<int64_t>(
           std::min<uint64_t>(roaring_bitmap_get_cardinality(candidates.get()), uint64_t(q.count_cap) + 1));
     } else {
       roaring_uint32_iterator_t it;
-      roaring_init_iterator(candidates.get(), &it);
+      roaring_init_iterator_last(candidates.get(), &it);
       while (it.has_value && answer.count <= q.count_cap) {
         if (matches(it.current_value)) ++answer.count;
-        roaring_advance_uint32_iterator(&it);
+        roaring_previous_uint32_iterator(&it);
       }
     }
   }
 
-  if (q.want == 0) return answer;
-  if (q.from) {
-    if (q.descending) {
-      if (*q.from < 0) return answer;
-      if (static_cast<uint64_t>(*q.from) + 1 < kIdLimit) {
-        roaring_bitmap_remove_range(candidates.get(), static_cast<uint64_t>(*q.from) + 1, kIdLimit);
-      }
-    } else {
-      if (static_cast<uint64_t>(std::max<int64_t>(*q.from, 0)) >= kIdLimit) return answer;
-      roaring_bitmap_remove_range(candidates.get(), 0, static_cast<uint64_t>(std::max<int64_t>(*q.from, 0)));
-    }
+  if (q.want == 0 || slots_.empty()) return answer;
+  // The page's first id in its direction, within the slots.
+  const int64_t last = static_cast<int64_t>(slots_.size()) - 1;
+  int64_t first = q.descending ? last : 0;
+  if (q.from) first = q.descending ? std::min(*q.from, last) : std::max<int64_t>(*q.from, 0);
+  if (first < 0 || first > last) return answer;
+  const auto take = [&](uint32_t id) {
+    if (matches(id)) answer.ids.push_back(id);
+    return answer.ids.size() < q.want;
+  };
+  if (q.descending) {
+    roaring_bitmap_remove_range(candidates.get(), static_cast<uint64_t>(first) + 1, kIdLimit);
+  } else {
+    roaring_bitmap_remove_range(candidates.get(), 0, static_cast<uint64_t>(first));
   }
   roaring_uint32_iterator_t it;
   if (q.descending) {
@@ -345,8 +392,7 @@ std::optional<TextIndex::Answer> TextIndex::Find(const Query& q) const {
   } else {
     roaring_init_iterator(candidates.get(), &it);
   }
-  while (it.has_value && answer.ids.size() < q.want) {
-    if (matches(it.current_value)) answer.ids.push_back(it.current_value);
+  while (it.has_value && take(it.current_value)) {
     if (q.descending) {
       roaring_previous_uint32_iterator(&it);
     } else {

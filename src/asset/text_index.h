@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -46,7 +47,9 @@ class TextIndex {
     std::string text;   // as the database's lower() gives it
   };
   struct Query {
-    std::string_view term;  // folded (FoldTerm), at least 3 code points
+    // Folded (FoldTerm): three code points or more are found through their
+    // trigrams, one or two through the trigrams that start with them.
+    std::string_view term;
     std::span<const int64_t> units;
     std::optional<uint8_t> state;
     // The page's first id in its direction (inclusive); nullopt: the end.
@@ -85,7 +88,8 @@ class TextIndex {
 
   // `term` folded as lower() folds the cards' text: ASCII letters lowered;
   // nullopt when it holds a character whose case the database may fold in
-  // its own way (letters outside ASCII that have case), or is not UTF-8.
+  // its own way (letters outside ASCII that have case), a control
+  // character, or is not UTF-8.
   static std::optional<std::string> FoldTerm(std::string_view term);
 
  private:
@@ -118,6 +122,7 @@ class TextIndex {
   size_t garbage_ = 0;       // arena bytes of replaced texts
   size_t cards_ = 0;
   std::unordered_map<uint64_t, roaring_bitmap_s*> grams_;
+  std::set<uint64_t> gram_order_;  // grams_'s keys in order, for prefixes
   std::vector<Unit> units_;
   std::unordered_map<int64_t, uint32_t> unit_index_;
 };

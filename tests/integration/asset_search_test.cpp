@@ -760,7 +760,7 @@ TEST_F(AssetTextIndexTest, AnswersPagesAsTheDatabaseDoes) {
   const bool postgres = db_->engine() == db::Engine::kPostgres;
   EXPECT_EQ(LoadIndex(), postgres);  // SQLite keeps no index: FTS5 is its own
   for (const char* q : {"投影仪", "投影仪3", "epson", "EPSON", "ePsOn CB", "optiplex", "计算机", "GREE-𠀀", "cb-x5",
-                        "不存在的名称"}) {
+                        "不存在的名称", "投影", "仪", "EP", "x", "𠀀", "无"}) {
     for (const bool desc : {true, false}) {
       for (const int limit : {2, 50}) {
         for (const std::optional<State> state : {std::optional<State>(), std::optional<State>(State::kIdle)}) {

@@ -57,8 +57,11 @@ class TextIndexTest : public ::testing::Test {
     return s;
   }
   std::string RandomTerm() {
-    std::uniform_int_distribution<int> kind(0, 3);
-    if (kind(rng_) == 0 || cards_.empty()) {
+    std::uniform_int_distribution<int> kind(0, 5);
+    const int k = kind(rng_);
+    if (k == 4) return std::vector<std::string>{"计", "a", "b1", "机x", "仪", "2-"}[rng_() % 6];
+    if (k == 5) return std::vector<std::string>{"学生", "1", "影仪", "x", "-", "zz"}[rng_() % 6];
+    if (k == 0 || cards_.empty()) {
       std::string t;
       while (CodePoints(t) < 3) t = RandomText();
       return t;
@@ -185,6 +188,30 @@ TEST(TextIndexLimit, RefusesIdsNotBelowItsLimit) {
   EXPECT_EQ(a->count, 1);
 }
 
+// A byte that is not UTF-8 (never in the database's text) matches nothing
+// but itself in a text search; the end of a text is no character either.
+TEST(TextIndexLimit, StrayBytesAndTheEndOfATextMatchNoTerm) {
+  TextIndex index;
+  ASSERT_TRUE(index.Load(1, 1, {{1, 0, "\xff" "ab"}, {2, 0, "\xc3\xbf" "ab"}, {3, 0, "xyab"}}));
+  const std::vector<int64_t> units = {1};
+  const auto find = [&](std::string_view term) {
+    TextIndex::Query q;
+    q.term = term;
+    q.units = units;
+    q.want = 10;
+    q.count_cap = 10;
+    const auto a = index.Find(q);
+    EXPECT_TRUE(a.has_value());
+    EXPECT_EQ(a ? a->count : -1, a ? static_cast<int64_t>(a->ids.size()) : -2) << term;
+    return a ? a->ids : std::vector<int64_t>{};
+  };
+  EXPECT_EQ(find("\xc3\xbf" "ab"), std::vector<int64_t>{2});  // ÿab: not the stray byte
+  EXPECT_EQ(find("ab"), (std::vector<int64_t>{3, 2, 1}));
+  EXPECT_EQ(find("b"), (std::vector<int64_t>{3, 2, 1}));
+  EXPECT_EQ(find("yab"), std::vector<int64_t>{3});
+  EXPECT_EQ(find("ab\x1f"), std::vector<int64_t>{});
+}
+
 TEST(TextIndexFold, LowersAsciiAndKeepsCaselessText) {
   EXPECT_EQ(TextIndex::FoldTerm("BeneVision"), "benevision");
   EXPECT_EQ(TextIndex::FoldTerm("ZX-012026"), "zx-012026");
@@ -195,6 +222,7 @@ TEST(TextIndexFold, LowersAsciiAndKeepsCaselessText) {
   EXPECT_EQ(TextIndex::FoldTerm("Émile"), std::nullopt);
   EXPECT_EQ(TextIndex::FoldTerm("Ⅱ型泵"), std::nullopt);
   EXPECT_EQ(TextIndex::FoldTerm("\xe4\xb8"), std::nullopt);  // cut UTF-8
+  EXPECT_EQ(TextIndex::FoldTerm("a\x1f"), std::nullopt);     // the fields' separator
 }
 
 }  // namespace
