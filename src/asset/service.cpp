@@ -11,6 +11,9 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <thread>
 #include <type_traits>
 
@@ -1832,6 +1835,12 @@ Result<bool> AssetService::RefreshTextIndex() {
   }
   if (loaded) {
     ts.index.Compact();
+#ifdef __GLIBC__
+    // The units' rows read for the load (a million texts at start-up) are
+    // freed by now; give the pages back rather than keep them in this
+    // thread's malloc arena.
+    malloc_trim(0);
+#endif
     const size_t bytes = ts.index.Bytes();
     if (bytes > ts.budget) {
       ts.TurnOff(fmt::format("it needs {} MiB, more than asset.text_index_mb", bytes >> 20));
