@@ -1825,7 +1825,7 @@ Result<bool> AssetService::RefreshTextIndex() {
       continue;
     }
     if (!ts.index.Load(unit, before->token, std::move(cards))) {
-      ts.TurnOff("a card id is beyond what asset.text_index_mb allows");
+      ts.TurnOff("a card id, or the cards' text, is beyond what asset.text_index_mb allows");
       return false;
     }
     loaded = true;

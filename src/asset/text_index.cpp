@@ -167,11 +167,15 @@ void TextIndex::RemoveCard(uint32_t id) {
 }
 
 bool TextIndex::Load(int64_t unit, int64_t token, std::vector<Card> cards) {
+  uint64_t text_bytes = 0;
   for (const Card& c : cards) {
-    if (c.id < 0 || static_cast<uint64_t>(c.id) >= id_limit_ || c.text.size() >= kIdLimit) return false;
+    if (c.id < 0 || static_cast<uint64_t>(c.id) >= id_limit_) return false;
+    text_bytes += c.text.size();
   }
   std::sort(cards.begin(), cards.end(), [](const Card& a, const Card& b) { return a.id < b.id; });
   std::unique_lock lock(mu_);
+  // Texts are found by 32-bit offsets into the arena.
+  if (arena_.size() + text_bytes >= kIdLimit) return false;
   const uint32_t u = UnitIndex(unit);
   // The unit's cards that are gone or changed leave; unchanged ones stay.
   std::vector<uint32_t> before;

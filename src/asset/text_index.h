@@ -12,7 +12,9 @@
 // cards were read under. A match is then the bitmaps of the term's trigrams
 // intersected and each candidate's text searched for the term: exactly
 // `lower(text) LIKE '%' || lower(term) || '%'`, which is what PostgreSQL's
-// ILIKE computes.
+// ILIKE computes. A card's grams count its text as ending in two code points
+// past Unicode, so a term of one or two code points is the union of the
+// trigrams it starts.
 //
 // It knows nothing about currency: AssetService loads units, checks their
 // tokens against the pushed generations before it asks, and falls back to
@@ -69,7 +71,8 @@ class TextIndex {
   TextIndex& operator=(const TextIndex&) = delete;
 
   // Makes `cards` the unit's cards, labelled `token`. A card another unit
-  // held moves here. False, and nothing changed, when an id does not fit.
+  // held moves here. False, and nothing changed, when an id is not below
+  // the limit or the texts would pass 4 GiB.
   bool Load(int64_t unit, int64_t token, std::vector<Card> cards);
   // Drops the unit and its cards.
   void Forget(int64_t unit);
