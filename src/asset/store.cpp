@@ -585,8 +585,9 @@ Result<std::vector<Card>> AssetStore::GetByIds(db::Connection& c, std::span<cons
 Result<std::vector<TextIndex::Card>> AssetStore::UnitTexts(db::Connection& c, int64_t unit_id) {
   std::vector<TextIndex::Card> out;
   MS_TRY(c.ForEach(sql::kUnitTexts, std::initializer_list<db::Param>{unit_id}, [&](const db::Row& r) {
+    // (A state this build does not know matches no state filter.)
     const auto state = ParseState(r.Text(1));
-    out.push_back({r.Int(0), static_cast<uint8_t>(state ? *state : State::kInUse), r.Text(2)});
+    out.push_back({r.Int(0), state ? static_cast<uint8_t>(*state) : uint8_t{0xFF}, r.Text(2)});
     return true;
   }));
   return out;
