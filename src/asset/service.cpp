@@ -1156,9 +1156,10 @@ namespace {
 
 // The pushed generations a card shows (0009): its unit's, the orgs' (code,
 // name, path) and the categories' (name).
-std::array<std::string, 3> CardGenerationKeys(int64_t org_id) {
-  return {"u" + std::to_string(org_id), "orgs", "categories"};
-}
+// The pushed generation of one unit's cards (asset_unit_generations).
+std::string UnitKey(int64_t unit) { return "u" + std::to_string(unit); }
+
+std::array<std::string, 3> CardGenerationKeys(int64_t org_id) { return {UnitKey(org_id), "orgs", "categories"}; }
 
 // Heap bytes of a cached card, for the cache's budget.
 size_t CardBytes(const Card& c, const std::string& path) {
@@ -1393,6 +1394,28 @@ bool Before(const Card& a, const Card& b, SortKey sort, bool desc) {
   return desc ? key(b) < key(a) : key(a) < key(b);
 }
 
+// Whether a list is narrowed by more than scope, category, state and free
+// text: by a custodian, a location, a value or a date range (no rollup or
+// text index knows those).
+bool NarrowedByCardFields(const CardFilter& f) {
+  return f.custodian_id || f.location || f.min_value || f.max_value || f.acquired_from || f.acquired_to;
+}
+
+// The first card id of a registration-ordered page past its cursor;
+// nullopt without a cursor (the page starts at the newest or oldest card).
+std::optional<int64_t> FirstIdPastCursor(const StoreFilter& f) {
+  if (!f.after) return std::nullopt;
+  return f.descending ? f.after->int_value - 1 : f.after->int_value + 1;
+}
+
+// A page read one card longer than `limit`: cut to it, with the cursor of
+// its last card when there is more.
+void CutPage(CardPage& page, int limit, const CardFilter& filter) {
+  if (page.items.size() <= static_cast<size_t>(limit)) return;
+  page.items.resize(static_cast<size_t>(limit));
+  page.next_cursor = EncodeCursor(filter.sort, filter.descending, page.items.back());
+}
+
 }  // namespace
 
 Result<CardPage> AssetService::List(const auth::Principal& who, const CardFilter& filter) {
@@ -1540,8 +1563,8 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
   }
   const int limit = std::clamp(filter.limit, 1, 1000);
 
-  if (text_ && filter.q && f.sort == SortKey::kRegistered && !filter.category_prefix && !filter.custodian_id &&
-      !filter.location && !filter.min_value && !filter.max_value && !filter.acquired_from && !filter.acquired_to) {
+  if (text_ && filter.q && f.sort == SortKey::kRegistered && !filter.category_prefix &&
+      !NarrowedByCardFields(filter)) {
     MS_ASSIGN_OR_RETURN(auto indexed, ListFromTextIndex(c, rollups, roots, filter, f, limit));
     if (indexed) return std::move(*indexed);
   }
@@ -1549,8 +1572,7 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
   CardPage page;
   page.sort = filter.sort;
   page.descending = filter.descending;
-  const bool rollup_total = !filter.custodian_id && !filter.location && !filter.min_value && !filter.max_value &&
-                            !filter.acquired_from && !filter.acquired_to && !filter.q;
+  const bool rollup_total = !NarrowedByCardFields(filter) && !filter.q;
   int64_t counted = 0;
   size_t scopes_read = 0;  // more than one: pages are merged here
   // Hits of the full-text index alone (SQLite; -1 when not counted): they
@@ -1573,8 +1595,7 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
   const bool text_parts = text_by_registration && c.engine() == db::Engine::kPostgres && settings_.pg_text_window > 0;
   bool short_capped = false;  // a short text's count stopped reading
   const bool text_only = hits >= 0 && roots.size() == 1 && !filter.category_prefix && !filter.state &&
-                         !filter.custodian_id && !filter.location && !filter.min_value && !filter.max_value &&
-                         !filter.acquired_from && !filter.acquired_to;
+                         !NarrowedByCardFields(filter);
   for (const auto& root : roots) {
     StoreScope scope;
     scope.unit = root.exact;
@@ -1663,10 +1684,7 @@ Result<CardPage> AssetService::ListOn(db::Connection& c, const auth::Principal& 
     std::sort(page.items.begin(), page.items.end(),
               [&](const Card& a, const Card& b) { return Before(a, b, filter.sort, filter.descending); });
   }
-  if (page.items.size() > static_cast<size_t>(limit)) {
-    page.items.resize(static_cast<size_t>(limit));
-    page.next_cursor = EncodeCursor(filter.sort, filter.descending, page.items.back());
-  }
+  CutPage(page, limit, filter);
   if (short_capped) {
     page.total = counted;
     page.total_capped = true;
@@ -1683,8 +1701,8 @@ Result<std::vector<Card>> AssetService::ListTextParts(db::Connection& c, const S
                                                       const StoreFilter& f, int want, bool* dense) const {
   // The page starts past the cursor, else at the newest (oldest) card.
   int64_t from = 0;
-  if (f.after) {
-    from = f.descending ? f.after->int_value - 1 : f.after->int_value + 1;
+  if (const auto first = FirstIdPastCursor(f)) {
+    from = *first;
   } else {
     MS_ASSIGN_OR_RETURN(from, AssetStore::IdEnd(c, f.descending));
   }
@@ -1740,12 +1758,6 @@ struct AssetService::TextSearch {
     spdlog::warn("free-text index in memory turned off: {}; free text is searched in the database", why);
   }
 };
-
-namespace {
-
-std::string UnitKey(int64_t unit) { return "u" + std::to_string(unit); }
-
-}  // namespace
 
 AssetService::~AssetService() {
   if (text_ && text_->thread.joinable()) {
@@ -1896,7 +1908,7 @@ Result<std::optional<CardPage>> AssetService::ListFromTextIndex(db::Connection& 
   q.term = *term;
   q.units = units;
   if (filter.state) q.state = static_cast<uint8_t>(*filter.state);
-  if (f.after) q.from = f.descending ? f.after->int_value - 1 : f.after->int_value + 1;
+  q.from = FirstIdPastCursor(f);
   q.descending = f.descending;
   q.want = static_cast<size_t>(limit) + 1;
   q.count_cap = kOrderedTextHits;
@@ -1912,10 +1924,7 @@ Result<std::optional<CardPage>> AssetService::ListFromTextIndex(db::Connection& 
   page.sort = filter.sort;
   page.descending = filter.descending;
   page.items = std::move(cards);
-  if (page.items.size() > static_cast<size_t>(limit)) {
-    page.items.resize(static_cast<size_t>(limit));
-    page.next_cursor = EncodeCursor(filter.sort, filter.descending, page.items.back());
-  }
+  CutPage(page, limit, filter);
   page.total = std::min(answer->count, kOrderedTextHits);
   page.total_capped = answer->count > kOrderedTextHits;
   ++ts.answers;

@@ -565,13 +565,7 @@ Result<Card> AssetStore::GetById(db::Connection& c, int64_t id, std::string* org
 Result<std::vector<Card>> AssetStore::GetByIds(db::Connection& c, std::span<const int64_t> ids) {
   std::vector<Card> out;
   if (ids.empty()) return out;
-  std::string list = "[";
-  for (const int64_t id : ids) {
-    if (list.size() > 1) list += ',';
-    list += std::to_string(id);
-  }
-  list += ']';
-  MS_ASSIGN_OR_RETURN(const auto rows, c.Query(sql::kCardsByIds, {list}));
+  MS_ASSIGN_OR_RETURN(const auto rows, c.Query(sql::kCardsByIds, {db::IdListJson(ids)}));
   std::unordered_map<int64_t, size_t> at;
   at.reserve(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) at.emplace(rows[i].Int(0), i);

@@ -92,6 +92,16 @@ Result<std::unique_ptr<Database>> Database::Open(std::string_view url, const Opt
   return OpenSqlite(std::string(url), options);
 }
 
+std::string IdListJson(std::span<const int64_t> ids) {
+  std::string out = "[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += std::to_string(ids[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
 namespace driver {
 
 Error DuplicateError(std::string index, std::string log_detail) {

@@ -257,6 +257,10 @@ class Database {
   virtual std::string Describe() const = 0;
 };
 
+// The JSON array text of ids, for statements that take a list as one
+// parameter (SQLite json_each, PostgreSQL json_array_elements_text).
+std::string IdListJson(std::span<const int64_t> ids);
+
 // Applies the embedded migrations not yet applied, each in its own
 // transaction, recording them in schema_migrations. Returns how many ran.
 Result<int> Migrate(Database& db);

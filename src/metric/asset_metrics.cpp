@@ -168,7 +168,7 @@ const std::vector<Definition>& Definitions() {
 
 Result<std::vector<MetricValue>> Compute(const Definition& d, const AssetMetricSettings& s,
                                          const ComputeContext& ctx) {
-  const std::string ids = IdListJson(ctx.object_ids);
+  const std::string ids = db::IdListJson(ctx.object_ids);
   const int64_t first = ctx.period.FirstDay();
   const int64_t last = ctx.period.LastDay();
   std::vector<db::Param> params{ids};

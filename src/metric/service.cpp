@@ -24,7 +24,7 @@ Error UnknownKey(std::string field, std::string_view key) {
 Result<std::map<int64_t, std::vector<int64_t>>> Subtrees(db::Connection& c, const std::vector<int64_t>& ids) {
   std::map<int64_t, std::vector<int64_t>> out;
   if (ids.empty()) return out;
-  MS_TRY(c.ForEach(sql::kSubtreeMembers, {IdListJson(ids)}, [&](const db::Row& r) {
+  MS_TRY(c.ForEach(sql::kSubtreeMembers, {db::IdListJson(ids)}, [&](const db::Row& r) {
     out[r.Int(0)].push_back(r.Int(1));
     return true;
   }));

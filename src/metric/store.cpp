@@ -7,16 +7,6 @@
 
 namespace minsheng::metric {
 
-std::string IdListJson(const std::vector<int64_t>& ids) {
-  std::string out = "[";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += std::to_string(ids[i]);
-  }
-  out.push_back(']');
-  return out;
-}
-
 std::string KeyListJson(const std::vector<std::string>& keys) {
   std::string out = "[";
   bool first = true;
@@ -84,7 +74,7 @@ StoredValue ValueFromRow(const db::Row& r) {
 Result<void> MetricStore::Replace(db::Connection& c, const std::string& period, const std::string& key,
                                   const std::vector<int64_t>& object_ids, const std::vector<MetricValue>& values,
                                   UtcTime computed_at) {
-  const std::string ids = IdListJson(object_ids);
+  const std::string ids = db::IdListJson(object_ids);
   MS_TRY(c.Exec(sql::kDeleteValues, {period, key, ids}));
   const auto& st = InsertStatements::Get();
   std::vector<db::Param> params;
@@ -115,7 +105,7 @@ Result<std::vector<StoredValue>> MetricStore::Values(db::Connection& c, const st
                                                      const std::vector<int64_t>& object_ids) {
   std::vector<StoredValue> out;
   const std::string key_list = KeyListJson(keys);
-  const std::string ids = IdListJson(object_ids);
+  const std::string ids = db::IdListJson(object_ids);
   MS_TRY(c.ForEach(sql::kValues, {period, key_list, ids}, [&](const db::Row& r) {
     out.push_back(ValueFromRow(r));
     return true;

@@ -40,9 +40,9 @@ struct ScopedValue {
   std::string org_name;
 };
 
-// The JSON array text the statements of sql.h take as one list parameter.
-std::string IdListJson(const std::vector<int64_t>& ids);
-// Keys must be metric keys (letters, digits, '_' and '.'); others are left out.
+// The JSON array text the statements of sql.h take as one list parameter
+// (ids: db::IdListJson). Keys must be metric keys (letters, digits, '_' and
+// '.'); others are left out.
 std::string KeyListJson(const std::vector<std::string>& keys);
 
 class MetricStore {

@@ -850,5 +850,51 @@ TEST_F(AssetTextIndexTest, AStaleUnitIsReadFromTheDatabaseUntilReloaded) {
   EXPECT_EQ(indexed_->TextIndexAnswers(), before + 3);
 }
 
+// An index that would outgrow asset.text_index_mb turns itself off for good:
+// every page then comes from the database, the same as before.
+TEST_F(AssetTextIndexTest, AnIndexOverItsBudgetTurnsOffAndTheDatabaseAnswers) {
+  asset::AssetSettings tiny;
+  tiny.text_index_bytes = 512;  // a few cards' worth: over it at the first load
+  asset::AssetService small(*db_, *categories_, *orgs_, tiny);
+  small.EnableTextIndex();
+  // (PostgreSQL: a pass loads nothing until the listener is up.)
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (db_->engine() == db::Engine::kPostgres && !db_->Pushed({}) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const Result<bool> loaded = small.RefreshTextIndex();
+  ASSERT_TRUE(loaded.ok()) << loaded.error().en;
+  EXPECT_FALSE(*loaded);
+  EXPECT_FALSE(*small.RefreshTextIndex());  // and stays off
+  CardFilter f;
+  f.q = "投影仪";
+  f.sort = SortKey::kRegistered;
+  f.descending = true;
+  auto page = small.List(CliPrincipal(), f);
+  ASSERT_TRUE(page.ok());
+  std::vector<int64_t> got, want;
+  for (const auto& c : page->items) got.push_back(c.id);
+  for (auto it = projectors_.rbegin(); it != projectors_.rend(); ++it) want.push_back(it->id);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(page->total, static_cast<int64_t>(projectors_.size()));
+  EXPECT_EQ(small.TextIndexAnswers(), 0u);
+}
+
+// Cards by id (the index's page): in the order asked, the missing left out.
+TEST_F(AssetSearchTest, CardsByIdComeInTheOrderAsked) {
+  auto conn = db_->Read();
+  ASSERT_TRUE(conn.ok());
+  const std::vector<int64_t> ids = {b_pc_.id, 999'999'999, a_pc_.id, clinic_ecg_.id};
+  auto cards = asset::AssetStore::GetByIds(**conn, ids);
+  ASSERT_TRUE(cards.ok()) << cards.error().log_detail;
+  std::vector<std::string> numbers;
+  for (const auto& c : *cards) numbers.push_back(c.number);
+  EXPECT_EQ(numbers, (std::vector<std::string>{b_pc_.number, a_pc_.number, clinic_ecg_.number}));
+  EXPECT_EQ((*cards)[0].org_name, b_pc_.org_name);
+  auto none = asset::AssetStore::GetByIds(**conn, {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 }  // namespace
 }  // namespace minsheng::testing
