@@ -816,7 +816,7 @@ Result<Card> AssetService::Register(const auth::Caller& caller, int64_t org_id, 
 }
 
 Result<void> AssetService::CheckSerialsLeft(db::Connection& c, int64_t org_id, int64_t n) {
-  auto o = orgs_.Lookup(org_id);
+  auto o = org::OrgStore::Get(c, org_id);
   if (!o.ok()) return std::move(o).error();
   const int year = TodayInShanghai().year();
   MS_ASSIGN_OR_RETURN(const int64_t next, AssetStore::NextSerial(c, org_id, year));
@@ -826,9 +826,11 @@ Result<void> AssetService::CheckSerialsLeft(db::Connection& c, int64_t org_id, i
 
 namespace {
 
-Result<org::Org> WritableOwner(org::OrgService& orgs, const auth::Principal& who, int64_t org_id) {
+// Read in the caller's transaction: a bulk import holds the lock on `orgs`
+// that another connection would wait for (AssetStore::BeginBulk).
+Result<org::Org> WritableOwner(db::Connection& tx, const auth::Principal& who, int64_t org_id) {
   MS_TRY(auth::Require(who, Action::kAssetWrite));
-  auto o = orgs.Lookup(org_id);
+  auto o = org::OrgStore::Get(tx, org_id);
   if (!o.ok() || !auth::CanOn(who, Action::kAssetWrite, o->path)) {
     return ValidationError({{"org_id", "not_found", "单位不存在或不在您的管理范围内",
                              "the organisation does not exist or is outside your scope"}});
@@ -840,7 +842,7 @@ Result<org::Org> WritableOwner(org::OrgService& orgs, const auth::Principal& who
 
 Result<BatchResult> AssetService::RegisterMany(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
                                                const std::vector<CardInput>& inputs, const BatchOptions& options) {
-  MS_TRY(WritableOwner(orgs_, *caller.principal, org_id));
+  MS_TRY(WritableOwner(tx, *caller.principal, org_id));
   if (inputs.empty()) return BatchResult{};
   MS_ASSIGN_OR_RETURN(ValidationContext ctx, LoadValidationContext(tx, org_id));
 
@@ -860,7 +862,7 @@ Result<BatchResult> AssetService::RegisterMany(db::Connection& tx, const auth::C
 
 Result<BatchResult> AssetService::RegisterPrepared(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
                                                    std::vector<Card>& cards, const BatchOptions& options) {
-  MS_ASSIGN_OR_RETURN(const org::Org o, WritableOwner(orgs_, *caller.principal, org_id));
+  MS_ASSIGN_OR_RETURN(const org::Org o, WritableOwner(tx, *caller.principal, org_id));
   BatchResult result;
   if (cards.empty()) return result;
   for (const Card& c : cards) {
@@ -874,8 +876,9 @@ Result<BatchResult> AssetService::RegisterPrepared(db::Connection& tx, const aut
   const auto n = static_cast<int64_t>(cards.size());
   MS_ASSIGN_OR_RETURN(const int64_t first, AssetStore::ReserveSerials(tx, org_id, year, n));
   if (first + n - 1 > kMaxSerial) return SerialsExhausted(o, year, first, n);
-  // Rollup deltas per category × state.
-  std::map<std::pair<std::string, State>, std::pair<int64_t, int64_t>> deltas;
+  // Rollup deltas per category × state: written below, or kept for the caller.
+  RollupDeltas own_deltas;
+  RollupDeltas& deltas = options.pending_rollups != nullptr ? *options.pending_rollups : own_deltas;
   result.numbers.reserve(cards.size());
   for (size_t i = 0; i < cards.size(); ++i) {
     Card& c = cards[i];
@@ -895,9 +898,7 @@ Result<BatchResult> AssetService::RegisterPrepared(db::Connection& tx, const aut
   if (!options.batch_id.empty()) note += (note.empty() ? "" : " ") + std::string("batch ") + options.batch_id;
   if (!note.empty()) common.note = note;
   MS_TRY(AssetStore::InsertRegisterEvents(tx, org_id, result.numbers.front(), result.numbers.back(), common));
-  for (const auto& [key, d] : deltas) {
-    MS_TRY(AssetStore::AddRollup(tx, org_id, key.first, key.second, d.first, d.second));
-  }
+  if (options.pending_rollups == nullptr) MS_TRY(WriteRollups(tx, org_id, deltas));
   result.count = n;
   const std::string after = json::serialize(json::object{{"batch_id", options.batch_id},
                                                          {"count", n},
@@ -908,6 +909,13 @@ Result<BatchResult> AssetService::RegisterPrepared(db::Connection& tx, const aut
                                    options.batch_id.empty() ? result.numbers.front() : options.batch_id, org_id,
                                    std::nullopt, after}));
   return result;
+}
+
+Result<void> AssetService::WriteRollups(db::Connection& tx, int64_t org_id, const RollupDeltas& deltas) {
+  for (const auto& [key, d] : deltas) {
+    MS_TRY(AssetStore::AddRollup(tx, org_id, key.first, key.second, d.first, d.second));
+  }
+  return Ok();
 }
 
 namespace {

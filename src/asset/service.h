@@ -11,6 +11,7 @@
 //   auto ctx = assets.LoadValidationContext(*tx, org_id)    // once per unit
 //   for each row: AssetService::ValidateInput(row, *ctx, &card)  // errors, or the card
 //   assets.RegisterPrepared(*tx, caller, org_id, cards, opts)    // in chunks
+//   AssetService::WriteRollups(*tx, org_id, deltas)  // when opts.pending_rollups
 //   tx.Commit()                        // (RegisterMany = validate + RegisterPrepared)
 //
 // Scoping: a caller sees the cards of the orgs in its asset.read scope and
@@ -22,6 +23,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,9 +104,16 @@ class ValidationContext {
 };
 
 // Options of one RegisterMany call.
+// Count and original value (fen) a rollup row changes by, per category × state.
+using RollupDeltas = std::map<std::pair<std::string, State>, std::pair<int64_t, int64_t>>;
+
 struct BatchOptions {
   std::string batch_id;     // e.g. the import job id; recorded in events and audit
   std::string note;         // recorded on each register event
+  // When set, the batch adds its rollup deltas here instead of writing them:
+  // a caller writing many batches in one transaction writes them once, with
+  // AssetService::WriteRollups, before its commit.
+  RollupDeltas* pending_rollups = nullptr;
 };
 
 struct BatchResult {
@@ -191,6 +200,8 @@ class AssetService {
   // RegisterMany does; the cards are not validated again.
   Result<BatchResult> RegisterPrepared(db::Connection& tx, const auth::Caller& caller, int64_t org_id,
                                        std::vector<Card>& cards, const BatchOptions& options = {});
+  // Writes the rollup deltas that batches kept in BatchOptions::pending_rollups.
+  static Result<void> WriteRollups(db::Connection& tx, int64_t org_id, const RollupDeltas& deltas);
   // Conflict "serials_exhausted" (as RegisterMany would give) when org_id has
   // fewer than n asset numbers left this year; reserves nothing, so an
   // import's dry run can tell.

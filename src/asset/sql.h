@@ -178,6 +178,14 @@ inline constexpr db::Sql kBulkIndexes{
     "WHERE i.indrelid = 'assets'::regclass AND NOT i.indisunique AND NOT i.indisprimary "
     "AND c.relname <> 'assets_org_number' ORDER BY c.relname"};
 
+// PostgreSQL: the foreign keys a bulk import drops and adds again. Dropping
+// one locks the table it refers to until the commit (docs/import-assets.md).
+inline constexpr db::Sql kBulkForeignKeys{
+    "asset.bulk.foreign_keys",
+    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE contype = 'f' AND (conrelid = 'assets'::regclass "
+    "OR (conrelid = 'asset_events'::regclass AND confrelid = 'assets'::regclass)) ORDER BY 1, 2"};
+
 // Every mutable column of a card, written from the service's merged card.
 inline constexpr db::Sql kCardUpdate{
     "asset.card.update",

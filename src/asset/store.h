@@ -150,12 +150,21 @@ class AssetStore {
     bool merge_full_text_once = false;
     // The dropped indexes: name and CREATE statement, created again in this order.
     std::vector<std::pair<std::string, std::string>> indexes;
+    // PostgreSQL: the dropped foreign keys of the written tables, added again
+    // (and so checked, one join each instead of a lookup per row) before the commit.
+    struct ForeignKey {
+      std::string table, name, definition;
+    };
+    std::vector<ForeignKey> foreign_keys;
   };
   static Result<Bulk> BeginBulk(db::Connection& c, const BulkOptions& options);
   static Result<void> FinishBulk(db::Connection& c, Bulk& bulk);
   // The secondary indexes of `assets` that rebuild_indexes drops: name and
   // CREATE statement, by name (tests compare them before and after).
   static Result<std::vector<std::pair<std::string, std::string>>> RebuiltIndexes(db::Connection& c);
+  // PostgreSQL: the foreign keys that rebuild_indexes drops (those of
+  // `assets`, and of `asset_events` to `assets`): "table.name definition", sorted.
+  static Result<std::vector<std::string>> BulkForeignKeys(db::Connection& c);
   // Puts the writer's page cache back (also after a rollback); idempotent.
   static void EndBulkCache(db::Connection& c, Bulk& bulk);
   // Writes every mutable column; Conflict "version_conflict" when the stored

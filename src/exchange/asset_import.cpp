@@ -600,6 +600,8 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
   asset::BatchOptions batch;
   batch.batch_id = options.batch_id;
   batch.note = "导入 import";
+  asset::RollupDeltas rollups;  // of every chunk, written once before the commit
+  batch.pending_rollups = &rollups;
   bool writing = write;
   bool bulk_begun = false;
   std::optional<Error> write_error;
@@ -665,6 +667,7 @@ Result<AssetImportResult> ImportAssets(const AssetImportServices& services, cons
   if (no_serials) return std::move(*no_serials);
   result.total_value = valid_value;
   if (options.dry_run) return result;
+  MS_TRY(asset::AssetService::WriteRollups(*tx, options.org_id, rollups));
   MS_TRY(asset::AssetStore::FinishBulk(*tx, bulk));
   MS_TRY(tx.Commit());
   return result;

@@ -321,6 +321,16 @@ std::vector<std::pair<std::string, std::string>> AssetIndexes(db::Database& db) 
   return lease.ok() ? AssetIndexes(**lease) : std::vector<std::pair<std::string, std::string>>{};
 }
 
+// PostgreSQL: the foreign keys a bulk import drops and adds again (none on SQLite).
+std::vector<std::string> BulkForeignKeys(db::Database& db) {
+  auto lease = db.Read();
+  EXPECT_TRUE(lease.ok());
+  if (!lease.ok()) return {};
+  auto keys = asset::AssetStore::BulkForeignKeys(**lease);
+  EXPECT_TRUE(keys.ok());
+  return keys.ok() ? *keys : std::vector<std::string>{};
+}
+
 // --bulk / a large file: the secondary indexes of assets are dropped for the
 // import and built again before the commit, on both engines when asked. The
 // catalog then holds every index with the same definition, the indexes
@@ -328,6 +338,9 @@ std::vector<std::pair<std::string, std::string>> AssetIndexes(db::Database& db) 
 TEST_F(ExchangeAssetImportTest, ARebuildingImportLeavesEveryIndexAsItWas) {
   const auto before = AssetIndexes(*db_);
   ASSERT_GE(before.size(), 9u);  // 0002 + 0003 (SQLite lists the unique one too)
+  const auto keys_before = BulkForeignKeys(*db_);
+  // assets: org, category, department, custodian, manager, location; asset_events: asset.
+  ASSERT_EQ(keys_before.size(), TestEngine() == db::Engine::kPostgres ? 7u : 0u);
   {
     auto lease = db_->Read();
     ASSERT_TRUE(lease.ok());
@@ -356,6 +369,7 @@ TEST_F(ExchangeAssetImportTest, ARebuildingImportLeavesEveryIndexAsItWas) {
   EXPECT_EQ(r->imported, 2501);
   EXPECT_TRUE(r->rebuilt_indexes);
   EXPECT_EQ(AssetIndexes(*db_), before);
+  EXPECT_EQ(BulkForeignKeys(*db_), keys_before);
 
   asset::CardFilter f;
   f.q = "QX-7731";
@@ -394,6 +408,7 @@ TEST_F(ExchangeAssetImportTest, ARebuildingImportLeavesEveryIndexAsItWas) {
 // part of the transaction on both engines.
 TEST_F(ExchangeAssetImportTest, ABulkInsertRolledBackKeepsEveryIndex) {
   const auto before = AssetIndexes(*db_);
+  const auto keys_before = BulkForeignKeys(*db_);
   {
     auto tx = db_->Write();
     ASSERT_TRUE(tx.ok());
@@ -406,9 +421,14 @@ TEST_F(ExchangeAssetImportTest, ABulkInsertRolledBackKeepsEveryIndex) {
     ASSERT_TRUE(inside.ok());
     EXPECT_TRUE(inside->empty());  // dropped inside the transaction
     EXPECT_LT(AssetIndexes(**tx).size(), before.size());
+    EXPECT_EQ(bulk->foreign_keys.size(), keys_before.size());
+    auto keys_inside = asset::AssetStore::BulkForeignKeys(**tx);
+    ASSERT_TRUE(keys_inside.ok());
+    EXPECT_TRUE(keys_inside->empty());
     asset::AssetStore::EndBulkCache(**tx, *bulk);
   }  // rolled back
   EXPECT_EQ(AssetIndexes(*db_), before);
+  EXPECT_EQ(BulkForeignKeys(*db_), keys_before);
   // And an import with errors never reaches the writes: nothing changes.
   AssetImportOptions o;
   o.org_id = school_a_.id;
@@ -419,6 +439,39 @@ TEST_F(ExchangeAssetImportTest, ABulkInsertRolledBackKeepsEveryIndex) {
   EXPECT_FALSE(r->rebuilt_indexes);
   EXPECT_EQ(Cards(), 0);
   EXPECT_EQ(AssetIndexes(*db_), before);
+}
+
+// A bulk write still checks every foreign key: a card whose location does not
+// exist is refused — by its insert on SQLite, by the key added again at the
+// end on PostgreSQL — and nothing of the transaction stays.
+TEST_F(ExchangeAssetImportTest, ABulkWriteThatBreaksAForeignKeyIsRefused) {
+  const auto keys_before = BulkForeignKeys(*db_);
+  {
+    auto tx = db_->Write();
+    ASSERT_TRUE(tx.ok());
+    auto ctx = assets_->LoadValidationContext(**tx, school_a_.id);
+    ASSERT_TRUE(ctx.ok());
+    std::vector<asset::Card> cards(1);
+    ASSERT_TRUE(asset::AssetService::ValidateInput(ValidInput(), *ctx, &cards[0]).empty());
+    cards[0].number = "BULK-FK-1";
+    cards[0].location_id = 987654321;
+    asset::AssetStore::BulkOptions bo;
+    bo.rebuild_indexes = true;
+    auto bulk = asset::AssetStore::BeginBulk(**tx, bo);
+    ASSERT_TRUE(bulk.ok()) << bulk.error().log_detail;
+    auto inserted = asset::AssetStore::InsertMany(**tx, cards);
+    if (TestEngine() == db::Engine::kSqlite) {
+      EXPECT_FALSE(inserted.ok());
+    } else {
+      ASSERT_TRUE(inserted.ok()) << inserted.error().log_detail;
+      auto finished = asset::AssetStore::FinishBulk(**tx, *bulk);
+      ASSERT_FALSE(finished.ok());
+      EXPECT_NE(finished.error().log_detail.find("location"), std::string::npos) << finished.error().log_detail;
+    }
+    asset::AssetStore::EndBulkCache(**tx, *bulk);
+  }  // rolled back
+  EXPECT_EQ(Cards(), 0);
+  EXPECT_EQ(BulkForeignKeys(*db_), keys_before);
 }
 
 // Rows are validated once, on a worker thread, while the chunks validated so

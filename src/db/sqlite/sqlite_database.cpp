@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cassert>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -374,6 +377,49 @@ class SqliteDatabase final : public Database, public Pool {
   std::vector<std::unique_ptr<SqliteConnection>> readers_;  // GUARDED_BY(mutex_); the idle ones
 };
 
+// MINSHENG_SQLITE_PROFILE=1 (a diagnostic for bench/RESULTS.md): the run time
+// of every statement of every connection (SQLITE_TRACE_PROFILE, triggers'
+// statements and FTS5's own included), summed per statement text; the sums
+// over 10 ms go to stderr when the process exits.
+class StatementProfile {
+ public:
+  static bool Enabled() {
+    static const bool on = std::getenv("MINSHENG_SQLITE_PROFILE") != nullptr;
+    return on;
+  }
+  static void Attach(sqlite3* handle) {
+    sqlite3_trace_v2(handle, SQLITE_TRACE_PROFILE, &StatementProfile::OnProfile, nullptr);
+  }
+
+ private:
+  struct Sum {
+    int64_t ns = 0;
+    int64_t runs = 0;
+  };
+  ~StatementProfile() {
+    std::lock_guard lock(mutex_);
+    for (const auto& [text, sum] : sums_) {
+      if (sum.ns < 10'000'000) continue;
+      std::fprintf(stderr, "sqlite profile %9.3f s %9lld runs  %s\n", static_cast<double>(sum.ns) / 1e9,
+                   static_cast<long long>(sum.runs), text.c_str());
+    }
+  }
+  static int OnProfile(unsigned, void*, void* statement, void* ns) {
+    static StatementProfile profile;  // prints at exit
+    const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(statement));
+    std::string text(sql != nullptr ? sql : "?");
+    if (text.size() > 160) text.resize(160);
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    std::lock_guard lock(profile.mutex_);
+    Sum& sum = profile.sums_[text];
+    sum.ns += *static_cast<const int64_t*>(ns);
+    ++sum.runs;
+    return 0;
+  }
+  std::mutex mutex_;
+  std::map<std::string, Sum> sums_;
+};
+
 Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path, const Options& options,
                                                   bool writer) {
   sqlite3* handle = nullptr;
@@ -386,6 +432,7 @@ Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path, const
                                     std::string("open: ") + sqlite3_errmsg(handle));
   }
   sqlite3_extended_result_codes(handle, 1);
+  if (StatementProfile::Enabled()) StatementProfile::Attach(handle);
   // The short-text index's tokenizer (0010): every statement touching
   // assets_short, the triggers on assets included, needs it.
   if (const int tok = RegisterGramTokenizer(handle); tok != SQLITE_OK) {
