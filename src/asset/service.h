@@ -103,10 +103,10 @@ class ValidationContext {
   std::unordered_map<std::string, std::optional<DepreciationClass>> class_memo_;
 };
 
-// Options of one RegisterMany call.
 // Count and original value (fen) a rollup row changes by, per category × state.
 using RollupDeltas = std::map<std::pair<std::string, State>, std::pair<int64_t, int64_t>>;
 
+// Options of one RegisterMany call.
 struct BatchOptions {
   std::string batch_id;     // e.g. the import job id; recorded in events and audit
   std::string note;         // recorded on each register event
