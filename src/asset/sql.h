@@ -182,7 +182,7 @@ inline constexpr db::Sql kBulkIndexes{
 // one locks the table it refers to until the commit (docs/import-assets.md).
 inline constexpr db::Sql kBulkForeignKeys{
     "asset.bulk.foreign_keys",
-    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), confrelid::regclass::text FROM pg_constraint "
     "WHERE contype = 'f' AND (conrelid = 'assets'::regclass "
     "OR (conrelid = 'asset_events'::regclass AND confrelid = 'assets'::regclass)) ORDER BY 1, 2"};
 

@@ -1,5 +1,6 @@
 #include "asset/store.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <deque>
@@ -672,19 +673,29 @@ Result<AssetStore::Bulk> AssetStore::BeginBulk(db::Connection& c, const BulkOpti
     }
   }
   if (o.rebuild_indexes) {
-    MS_ASSIGN_OR_RETURN(b.indexes, RebuiltIndexes(c));
-    // Names come from the catalog of our own schema; quoted all the same.
-    for (const auto& [name, create] : b.indexes) MS_TRY(c.ExecScript("DROP INDEX \"" + name + "\""));
     if (c.engine() == db::Engine::kPostgres) {
       // Each foreign key checks every new row with a lookup of its own (~5 µs,
       // six a card); added again at the end, each checks all rows with one join.
+      std::vector<std::string> referred;  // orgs, categories, directories
       MS_TRY(c.ForEach(sql::kBulkForeignKeys, {}, [&](const db::Row& r) {
         b.foreign_keys.push_back({std::string(r.Text(0)), std::string(r.Text(1)), std::string(r.Text(2))});
+        if (r.Text(3) != "assets" && std::find(referred.begin(), referred.end(), r.Text(3)) == referred.end()) {
+          referred.emplace_back(r.Text(3));
+        }
         return true;
       }));
-      for (const auto& k : b.foreign_keys) {
-        MS_TRY(c.ExecScript("ALTER TABLE " + k.table + " DROP CONSTRAINT \"" + k.name + "\""));
-      }
+      // Dropping the keys locks the tables they refer to. Requests read those
+      // (the caller's units) before the cards, so they are locked first, and
+      // the import waits for such a request instead of deadlocking with it.
+      std::string tables;
+      for (const auto& t : referred) tables += t + ", ";
+      MS_TRY(c.ExecScript("LOCK TABLE " + tables + "assets, asset_events IN ACCESS EXCLUSIVE MODE"));
+    }
+    MS_ASSIGN_OR_RETURN(b.indexes, RebuiltIndexes(c));
+    // Names come from the catalog of our own schema; quoted all the same.
+    for (const auto& [name, create] : b.indexes) MS_TRY(c.ExecScript("DROP INDEX \"" + name + "\""));
+    for (const auto& k : b.foreign_keys) {
+      MS_TRY(c.ExecScript("ALTER TABLE " + k.table + " DROP CONSTRAINT \"" + k.name + "\""));
     }
   }
   return b;

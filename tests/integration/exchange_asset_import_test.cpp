@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "asset/store.h"
 #include "asset_fixture.h"
@@ -472,6 +473,40 @@ TEST_F(ExchangeAssetImportTest, ABulkWriteThatBreaksAForeignKeyIsRefused) {
   }  // rolled back
   EXPECT_EQ(Cards(), 0);
   EXPECT_EQ(BulkForeignKeys(*db_), keys_before);
+}
+
+// PostgreSQL: a bulk write locks the tables the cards refer to before the
+// cards themselves. A reader that has read a unit and goes on to read cards
+// (as every request does) finishes first: no deadlock, and the bulk write
+// goes on after it. Locking `assets` first would deadlock the two.
+TEST_F(ExchangeAssetImportTest, ABulkWriteWaitsForAReaderOfUnitsWithoutDeadlock) {
+  if (TestEngine() != db::Engine::kPostgres) GTEST_SKIP() << "SQLite readers never block a writer";
+  auto reader = db_->Read();
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->ExecScript("BEGIN; SELECT COUNT(*) FROM orgs").ok());
+  std::optional<Result<void>> bulk_result;
+  std::thread writer([&] {
+    auto tx = db_->Write();
+    if (!tx.ok()) {
+      bulk_result = std::move(tx).error();
+      return;
+    }
+    asset::AssetStore::BulkOptions bo;
+    bo.rebuild_indexes = true;
+    auto bulk = asset::AssetStore::BeginBulk(**tx, bo);
+    if (!bulk.ok()) {
+      bulk_result = std::move(bulk).error();
+      return;
+    }
+    bulk_result = Ok();
+  });  // rolled back
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the writer waits for `orgs` by now
+  auto cards = (*reader)->QueryInt({"test.count_cards", "SELECT COUNT(*) FROM assets"}, {});
+  EXPECT_TRUE(cards.ok()) << cards.error().log_detail;
+  ASSERT_TRUE((*reader)->ExecScript("COMMIT").ok());
+  writer.join();
+  ASSERT_TRUE(bulk_result.has_value());
+  EXPECT_TRUE(bulk_result->ok()) << bulk_result->error().log_detail;
 }
 
 // Rows are validated once, on a worker thread, while the chunks validated so
