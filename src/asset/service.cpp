@@ -1162,11 +1162,11 @@ Result<Card> AssetService::BackInUse(const auth::Caller& caller, std::string_vie
 
 namespace {
 
-// The pushed generations a card shows (0009): its unit's, the orgs' (code,
-// name, path) and the categories' (name).
 // The pushed generation of one unit's cards (asset_unit_generations).
 std::string UnitKey(int64_t unit) { return "u" + std::to_string(unit); }
 
+// The pushed generations a card shows (0009): its unit's, the orgs' (code,
+// name, path) and the categories' (name).
 std::array<std::string, 3> CardGenerationKeys(int64_t org_id) { return {UnitKey(org_id), "orgs", "categories"}; }
 
 // Heap bytes of a cached card, for the cache's budget.
@@ -1735,9 +1735,8 @@ Result<std::vector<Card>> AssetService::ListTextParts(db::Connection& c, const S
 // ---- free text from memory (PostgreSQL) -----------------------------------------
 
 struct AssetService::TextSearch {
-  // Card ids index an array of 16-byte slots, so the budget bounds them too.
-  explicit TextSearch(size_t budget_bytes)
-      : budget(budget_bytes), index(std::max<uint64_t>(budget_bytes / 16, 1)) {}
+  // Card ids index an array of slots, so the budget bounds them too.
+  explicit TextSearch(size_t budget_bytes) : budget(budget_bytes), index(TextIndex::IdLimitFor(budget_bytes)) {}
   const size_t budget;
   TextIndex index;
   std::atomic<bool> off{false};

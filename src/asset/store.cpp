@@ -676,17 +676,16 @@ Result<AssetStore::Bulk> AssetStore::BeginBulk(db::Connection& c, const BulkOpti
     if (c.engine() == db::Engine::kPostgres) {
       // Each foreign key checks every new row with a lookup of its own (~5 µs,
       // six a card); added again at the end, each checks all rows with one join.
-      std::vector<std::string> referred;  // orgs, categories, directories
-      MS_TRY(c.ForEach(sql::kBulkForeignKeys, {}, [&](const db::Row& r) {
-        b.foreign_keys.push_back({std::string(r.Text(0)), std::string(r.Text(1)), std::string(r.Text(2))});
-        if (r.Text(3) != "assets" && std::find(referred.begin(), referred.end(), r.Text(3)) == referred.end()) {
-          referred.emplace_back(r.Text(3));
-        }
-        return true;
-      }));
+      MS_ASSIGN_OR_RETURN(b.foreign_keys, BulkForeignKeys(c));
       // Dropping the keys locks the tables they refer to. Requests read those
       // (the caller's units) before the cards, so they are locked first, and
       // the import waits for such a request instead of deadlocking with it.
+      std::vector<std::string> referred;  // orgs, categories, directories
+      for (const auto& k : b.foreign_keys) {
+        if (k.referred != "assets" && std::find(referred.begin(), referred.end(), k.referred) == referred.end()) {
+          referred.push_back(k.referred);
+        }
+      }
       std::string tables;
       for (const auto& t : referred) tables += t + ", ";
       MS_TRY(c.ExecScript("LOCK TABLE " + tables + "assets, asset_events IN ACCESS EXCLUSIVE MODE"));
@@ -701,11 +700,11 @@ Result<AssetStore::Bulk> AssetStore::BeginBulk(db::Connection& c, const BulkOpti
   return b;
 }
 
-Result<std::vector<std::string>> AssetStore::BulkForeignKeys(db::Connection& c) {
-  std::vector<std::string> out;
+Result<std::vector<AssetStore::Bulk::ForeignKey>> AssetStore::BulkForeignKeys(db::Connection& c) {
+  std::vector<Bulk::ForeignKey> out;
   if (c.engine() != db::Engine::kPostgres) return out;
   MS_TRY(c.ForEach(sql::kBulkForeignKeys, {}, [&](const db::Row& r) {
-    out.push_back(std::string(r.Text(0)) + "." + std::string(r.Text(1)) + " " + std::string(r.Text(2)));
+    out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3)});
     return true;
   }));
   return out;

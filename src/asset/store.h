@@ -154,6 +154,7 @@ class AssetStore {
     // (and so checked, one join each instead of a lookup per row) before the commit.
     struct ForeignKey {
       std::string table, name, definition;
+      std::string referred;  // the table it refers to
     };
     std::vector<ForeignKey> foreign_keys;
   };
@@ -163,8 +164,8 @@ class AssetStore {
   // CREATE statement, by name (tests compare them before and after).
   static Result<std::vector<std::pair<std::string, std::string>>> RebuiltIndexes(db::Connection& c);
   // PostgreSQL: the foreign keys that rebuild_indexes drops (those of
-  // `assets`, and of `asset_events` to `assets`): "table.name definition", sorted.
-  static Result<std::vector<std::string>> BulkForeignKeys(db::Connection& c);
+  // `assets`, and of `asset_events` to `assets`), by table and name; none on SQLite.
+  static Result<std::vector<Bulk::ForeignKey>> BulkForeignKeys(db::Connection& c);
   // Puts the writer's page cache back (also after a rollback); idempotent.
   static void EndBulkCache(db::Connection& c, Bulk& bulk);
   // Writes every mutable column; Conflict "version_conflict" when the stored

@@ -88,6 +88,8 @@ TextIndex::TextIndex(uint64_t id_limit) : id_limit_(std::min(id_limit, kIdLimit)
 
 TextIndex::~TextIndex() { Clear(); }
 
+uint64_t TextIndex::IdLimitFor(size_t bytes) { return std::max<uint64_t>(bytes / sizeof(Slot), 1); }
+
 std::optional<std::string> TextIndex::FoldTerm(std::string_view term) {
   std::string out;
   out.reserve(term.size());

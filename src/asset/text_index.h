@@ -66,6 +66,8 @@ class TextIndex {
   };
 
   explicit TextIndex(uint64_t id_limit = uint64_t{1} << 32);
+  // The id limit whose slot array alone takes `bytes` (at least 1).
+  static uint64_t IdLimitFor(size_t bytes);
   ~TextIndex();
   TextIndex(const TextIndex&) = delete;
   TextIndex& operator=(const TextIndex&) = delete;

@@ -60,9 +60,9 @@ struct AssetConfig {
   // model, serial number, brand) and its trigrams, kept by the server so a
   // page of free text newest first is found without the trigram index
   // (~150 MiB for 1,000,000 cards; AssetService::StartTextIndex). When the
-  // register would need more, or its card ids run past budget / 16, the
-  // index turns itself off and free text is searched in the database; 0
-  // turns it off.
+  // register would need more, or its card ids run past the slots the budget
+  // holds (TextIndex::IdLimitFor), the index turns itself off and free text
+  // is searched in the database; 0 turns it off.
   int text_index_mb = 512;
   // Imports (docs/import-assets.md, "Large imports"): on SQLite the secondary
   // indexes of `assets` are dropped inside the import transaction and built

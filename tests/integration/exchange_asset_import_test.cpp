@@ -329,7 +329,11 @@ std::vector<std::string> BulkForeignKeys(db::Database& db) {
   if (!lease.ok()) return {};
   auto keys = asset::AssetStore::BulkForeignKeys(**lease);
   EXPECT_TRUE(keys.ok());
-  return keys.ok() ? *keys : std::vector<std::string>{};
+  std::vector<std::string> out;  // "table.name definition"
+  if (keys.ok()) {
+    for (const auto& k : *keys) out.push_back(k.table + "." + k.name + " " + k.definition);
+  }
+  return out;
 }
 
 // --bulk / a large file: the secondary indexes of assets are dropped for the

@@ -188,6 +188,19 @@ TEST(TextIndexLimit, RefusesIdsNotBelowItsLimit) {
   EXPECT_EQ(a->count, 1);
 }
 
+// A memory budget bounds the ids through the slot array alone: the ids a
+// budget allows fill about that budget with slots, and never fewer than one.
+TEST(TextIndexLimit, ABudgetAllowsTheIdsItsSlotsHold) {
+  EXPECT_EQ(TextIndex::IdLimitFor(0), 1u);
+  const uint64_t limit = TextIndex::IdLimitFor(size_t{1} << 20);
+  EXPECT_GT(limit, (uint64_t{1} << 20) / 64);  // a slot is small …
+  EXPECT_LT(limit, (uint64_t{1} << 20) / 8);   // … and not nothing
+  TextIndex index(limit);
+  EXPECT_TRUE(index.Load(1, 1, {{static_cast<int64_t>(limit) - 1, 0, "abcdef"}}));
+  EXPECT_FALSE(index.Load(2, 1, {{static_cast<int64_t>(limit), 0, "abcdef"}}));
+  EXPECT_LE(index.Bytes(), (size_t{1} << 20) + (size_t{1} << 16));  // the slots and one card's bitmaps
+}
+
 // A byte that is not UTF-8 (never in the database's text) matches nothing
 // but itself in a text search; the end of a text is no character either.
 TEST(TextIndexLimit, StrayBytesAndTheEndOfATextMatchNoTerm) {
